@@ -1,0 +1,83 @@
+# CPMS portal. `make start` runs the portal, `make test` runs the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
+ZOPE_CONF := instance/etc/zope.conf
+ZOPE_INI := instance/etc/zope.ini
+export CPMS_ADMIN_PASSWORD ?= admin
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# --- setup ---------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Re-installs only when the pins or the package metadata change.
+$(VENV)/.installed: requirements.txt pyproject.toml | $(UV)
+	$(UV) pip install --python $(BIN)/python -r requirements.txt
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
+
+.PHONY: system-deps
+system-deps: ## Debian packages the tests need (Chromium, PostgreSQL); idempotent
+	./scripts/system-deps.sh
+
+.PHONY: requirements
+requirements: | $(UV) ## Re-resolve requirements.txt from requirements.in (no pre-releases)
+	$(UV) pip compile --prerelease=disallow --python-version 3.11 \
+	  --no-header --annotation-style line requirements.in -o requirements.txt
+
+.PHONY: instance
+instance: install ## Render instance/etc/ (zope.conf, zope.ini, site.zcml)
+	$(BIN)/python scripts/render_instance.py
+
+.PHONY: site
+site: instance ## Create the Plone site `cpms` with demo content, unless it exists
+	$(BIN)/zconsole run $(ZOPE_CONF) scripts/create_site.py
+
+# --- run -----------------------------------------------------------------
+
+.PHONY: start
+start: site ## Set everything up and serve http://127.0.0.1:8080/cpms
+	@echo "Serving http://$${CPMS_HOST:-127.0.0.1}:$${CPMS_PORT:-8080}/cpms (admin password: CPMS_ADMIN_PASSWORD)"
+	$(BIN)/runwsgi $(ZOPE_INI)
+
+# --- quality -------------------------------------------------------------
+
+.PHONY: test
+test: install system-deps ## Set everything up and run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## ruff check and format check
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+.PHONY: format
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests scripts benchmarks
+	$(BIN)/ruff format src tests scripts benchmarks
+
+# --- data ----------------------------------------------------------------
+
+.PHONY: reset
+reset: ## Delete the local database, blobs and logs (instance/var)
+	rm -rf $${CPMS_DATA_DIR:-instance/var}
+
+.PHONY: clean
+clean: ## Remove the virtualenv, rendered configuration and buildout parts
+	rm -rf $(VENV) instance/etc bin parts develop-eggs .installed.cfg

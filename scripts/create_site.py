@@ -1,0 +1,60 @@
+"""Create the `cpms` Plone site unless it exists; keep the admin user in step.
+
+Run through `zconsole run instance/etc/zope.conf scripts/create_site.py`
+(`make site` does), which binds ``app``.  Idempotent: a second run changes
+nothing but the admin password, taken from CPMS_ADMIN_PASSWORD.
+"""
+
+import os
+
+import transaction
+from AccessControl.SecurityManagement import newSecurityManager
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+
+SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = os.environ.get("CPMS_ADMIN_PASSWORD", "admin")
+WITH_DEMO = os.environ.get("CPMS_DEMO", "1") not in ("0", "false", "no")
+
+
+def ensure_admin(app):
+    users = app.acl_users
+    if users.getUserById(ADMIN_USER) is None:
+        users._doAddUser(ADMIN_USER, ADMIN_PASSWORD, ["Manager"], [])
+        print(f"Created Zope user {ADMIN_USER!r}")
+    else:
+        # The root user folder is a PAS: the password lives in its user manager.
+        users.users.updateUserPassword(ADMIN_USER, ADMIN_PASSWORD)
+    transaction.commit()
+
+
+def ensure_site(app):
+    if SITE_ID in app.objectIds():
+        print(f"Site /{SITE_ID} exists: reusing it")
+        return app[SITE_ID]
+    from plone.distribution.api import site as site_api
+
+    admin = app.acl_users.getUserById(ADMIN_USER)
+    newSecurityManager(None, admin.__of__(app.acl_users))
+    site = site_api.create(
+        app,
+        "cpms",
+        {
+            "site_id": SITE_ID,
+            "title": "CPMS portal",
+            "description": "Expert advice across borders for rare and complex conditions.",
+            "default_language": "en",
+            "portal_timezone": "Europe/Brussels",
+            "setup_content": WITH_DEMO,
+        },
+    )
+    transaction.commit()
+    print(f"Created site /{SITE_ID}" + (" with demo content" if WITH_DEMO else ""))
+    return site
+
+
+app = makerequest(app)  # noqa: F821 - bound by zconsole
+ensure_admin(app)
+site = ensure_site(app)
+setSite(site)

@@ -1,0 +1,17 @@
+"""Post-install handler of the demo profile: runs each builder in order."""
+
+from cpms.demo import users
+
+# Each builder takes the portal and creates its part of the demo, skipping
+# what already exists so that the profile can run twice.
+BUILDERS = [
+    lambda portal: users.create_users(),
+]
+
+
+def post_install(context):
+    from plone import api
+
+    portal = api.portal.get()
+    for build in BUILDERS:
+        build(portal)

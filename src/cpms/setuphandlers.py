@@ -1,0 +1,70 @@
+"""Install and uninstall handlers of the default profile."""
+
+from plone import api
+from plone.app.textfield.value import RichTextValue
+from Products.CMFPlone.interfaces import INonInstallable
+from Products.CMFPlone.interfaces import constrains
+from zope.interface import implementer
+
+from cpms import logger
+from cpms.structure import FRONT_PAGE_DESCRIPTION
+from cpms.structure import FRONT_PAGE_TEXT
+from cpms.structure import FRONT_PAGE_TITLE
+from cpms.structure import SECTIONS
+from cpms.structure import Section
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    def getNonInstallableProfiles(self):
+        """Only the default profile shows in the add-ons control panel."""
+        return ["cpms:uninstall", "cpms:demo"]
+
+    def getNonInstallableProducts(self):
+        return []
+
+
+def post_install(context):
+    """Create the site structure; safe to run again (it only fills gaps)."""
+    portal = api.portal.get()
+    for section in SECTIONS:
+        ensure_section(portal, section)
+    set_front_page(portal)
+
+
+def ensure_section(portal, section: Section):
+    folder = portal.get(section.id)
+    if folder is None:
+        folder = api.content.create(
+            container=portal,
+            type="Folder",
+            id=section.id,
+            title=section.title,
+            description=section.description,
+        )
+        if section.public:
+            api.content.transition(obj=folder, to_state="published")
+        logger.info("Created /%s", section.id)
+    # Add restrictions are re-applied on every run so that new types reach
+    # existing sites through an upgrade step that re-runs this handler.
+    # Types from an add-on that is not installed (yet) are skipped.
+    types_tool = api.portal.get_tool("portal_types")
+    allowed = [t for t in section.allowed_types if t in types_tool.objectIds()]
+    behavior = constrains.ISelectableConstrainTypes(folder)
+    behavior.setConstrainTypesMode(constrains.ENABLED)
+    behavior.setLocallyAllowedTypes(allowed)
+    behavior.setImmediatelyAddableTypes(allowed)
+    return folder
+
+
+def set_front_page(portal):
+    portal.title = FRONT_PAGE_TITLE
+    portal.description = FRONT_PAGE_DESCRIPTION
+    portal.text = RichTextValue(FRONT_PAGE_TEXT, "text/html", "text/x-html-safe")
+    portal.setLayout("cpms-front-page")
+    api.portal.set_registry_record("plone.site_title", FRONT_PAGE_TITLE)
+    portal.reindexObject()
+
+
+def uninstall(context):
+    """Content stays: a clinical portal never deletes data on uninstall."""

@@ -1,0 +1,108 @@
+"""The site structure of DESIGN.md: top-level folders the default profile creates.
+
+One entry per folder: its id, title, description, which content types may be
+added in it, and whether it starts published (public) or private.  Later
+features only extend ``allowed_types`` here; ``setuphandlers`` applies it.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    description: str
+    allowed_types: tuple[str, ...] = field(default_factory=tuple)
+    public: bool = True
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "network",
+        "The network",
+        "Member healthcare providers and the expertise areas of the network, "
+        "grouped in workstreams.",
+        ("HealthcareProvider", "ExpertiseArea"),
+    ),
+    Section(
+        "guides",
+        "Guides",
+        "Step-by-step guides to using the portal: access, panels, meetings.",
+        ("Guide",),
+    ),
+    Section(
+        "common-problems",
+        "Common problems",
+        "Answers to the questions users ask most: EU Login, access, browsers, "
+        "video meetings, cases.",
+        ("FAQEntry",),
+    ),
+    Section(
+        "newsletter",
+        "Newsletter",
+        "News about the portal for clinicians, two or three issues a year.",
+        ("NewsletterIssue",),
+    ),
+    Section(
+        "consent-forms",
+        "Consent forms",
+        "Patient consent forms for care, registries and research, in the "
+        "languages of the European Union and more.",
+        ("ConsentForm",),
+    ),
+    Section(
+        "refer-a-case",
+        "Refer a case",
+        "Clinicians outside the network can ask the network's experts for "
+        "advice on a patient.",
+        (),
+    ),
+    Section(
+        "helpdesk",
+        "Helpdesk",
+        "Questions, problems and feedback about the portal.",
+        (),
+    ),
+    Section(
+        "referrals",
+        "Referrals",
+        "Referral requests from clinicians outside the network.",
+        ("Referral",),
+        public=False,
+    ),
+    Section(
+        "access-requests",
+        "Access requests",
+        "Requests for authorisation to use the portal.",
+        ("AccessRequest",),
+        public=False,
+    ),
+    Section(
+        "cases",
+        "Cases",
+        "Patient panels. Each case is visible only to the people it names.",
+        ("Case",),
+        public=False,
+    ),
+)
+
+FRONT_PAGE_TITLE = "CPMS portal"
+FRONT_PAGE_DESCRIPTION = (
+    "Expert advice across borders for patients with rare and complex conditions."
+)
+# Editable by staff (the site root's text); the front page view adds the
+# ways in (refer a case, request access, log in) around it.
+FRONT_PAGE_TEXT = """
+<p>This portal lets the healthcare professionals of a European Reference
+Network discuss patients with rare or complex conditions across national
+borders. A referring clinician presents a case; a panel of experts from
+several countries discusses it, meets by video and signs an outcome report
+with its advice.</p>
+<p>Cases are pseudonymised: the panel sees codes and clinical facts, never a
+patient's name, address or national identifier. Each case is visible only to
+the people it names.</p>
+<p>The network gives expert, multidisciplinary advice. The clinician who
+treats the patient keeps the legal responsibility for the patient's care.</p>
+"""
