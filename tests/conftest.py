@@ -12,6 +12,7 @@ from cpms.testing import DEMO_FUNCTIONAL_TESTING
 from cpms.testing import DEMO_INTEGRATION_TESTING
 from cpms.testing import FUNCTIONAL_TESTING
 from cpms.testing import INTEGRATION_TESTING
+from tests.helpers.smtp import SMTPServer
 
 pytest_plugins = ["pytest_plone"]
 
@@ -36,3 +37,11 @@ def demo_portal(demo_integration):
 @pytest.fixture
 def demo_functional_portal(demo_functional):
     return demo_functional["portal"]
+
+
+@pytest.fixture
+def smtp_server(tmp_path):
+    """A real aiosmtpd process on a free loopback port (see tests/helpers/smtp.py)."""
+    server = SMTPServer(tmp_path / "maildir").start()
+    yield server
+    server.stop()

@@ -30,6 +30,7 @@ def post_install(context):
     for section in SECTIONS:
         ensure_section(portal, section)
     set_front_page(portal)
+    set_mail_defaults()
 
 
 def ensure_section(portal, section: Section):
@@ -64,6 +65,19 @@ def set_front_page(portal):
     portal.setLayout("cpms-front-page")
     api.portal.set_registry_record("plone.site_title", FRONT_PAGE_TITLE)
     portal.reindexObject()
+
+
+def set_mail_defaults():
+    """A sender address, so notifications work before an operator sets one.
+
+    Operators set the real address in the mail control panel; it is kept.
+    """
+    if not api.portal.get_registry_record("plone.email_from_address", default=""):
+        api.portal.set_registry_record(
+            "plone.email_from_address", "noreply@cpms.example.org"
+        )
+    if not api.portal.get_registry_record("plone.email_from_name", default=""):
+        api.portal.set_registry_record("plone.email_from_name", "CPMS portal")
 
 
 def uninstall(context):

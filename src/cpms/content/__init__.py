@@ -1,0 +1,1 @@
+"""Dexterity content types: one module per type, schema as a Python interface."""

@@ -1,0 +1,1 @@
+"""Email notifications through Plone's MailHost."""

@@ -1,0 +1,1 @@
+"""Security: permissions, roles, local-role providers (guest expiry), guards."""

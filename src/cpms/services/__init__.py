@@ -1,0 +1,1 @@
+"""plone.restapi services (REST endpoints) where the standard ones do not fit."""

@@ -1,0 +1,1 @@
+"""Vocabularies: coding systems (HPO, ORPHA, ICD-10), countries, domain lists."""
