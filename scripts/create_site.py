@@ -30,13 +30,21 @@ def ensure_admin(app):
 
 
 def ensure_site(app):
-    if SITE_ID in app.objectIds():
-        print(f"Site /{SITE_ID} exists: reusing it")
-        return app[SITE_ID]
-    from plone.distribution.api import site as site_api
-
     admin = app.acl_users.getUserById(ADMIN_USER)
     newSecurityManager(None, admin.__of__(app.acl_users))
+    if SITE_ID in app.objectIds():
+        site = app[SITE_ID]
+        print(f"Site /{SITE_ID} exists: reusing it")
+        setSite(site)
+        # New code may bring upgrade steps; run them so the site matches it.
+        setup = site.portal_setup
+        if setup.listUpgrades("cpms:default"):
+            setup.upgradeProfile("cpms:default")
+            transaction.commit()
+            print("Ran the pending upgrade steps of cpms:default")
+        return site
+    from plone.distribution.api import site as site_api
+
     site = site_api.create(
         app,
         "cpms",
@@ -58,3 +66,5 @@ app = makerequest(app)  # noqa: F821 - bound by zconsole
 ensure_admin(app)
 site = ensure_site(app)
 setSite(site)
+# Close the database so FileStorage writes its index (faster next start).
+app._p_jar.db().close()
