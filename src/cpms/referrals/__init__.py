@@ -1,0 +1,1 @@
+"""Referrals from outside clinicians and the helpdesk: easyforms, workflow, mails."""

@@ -1,0 +1,249 @@
+"""Custom collective.easyform actions of the referral and helpdesk forms.
+
+An easyform stores its actions as a supermodel XML string; each action's
+``type`` there is the dotted name of its class, under which an action factory
+(for the form editor) and a supermodel handler are registered
+(``configure.zcml``).  Keep these class paths stable: stored forms name them.
+
+- ``SpamGuard`` runs first and stops the submission of a robot;
+- ``CreateReferral`` turns a referral submission into a ``Referral``;
+- ``HelpdeskMailer`` is easyform's mailer, sent to the helpdesk address of
+  the registry, after the data is committed.
+"""
+
+from datetime import date
+
+import transaction
+from collective.easyform.actions import Action
+from collective.easyform.actions import ActionFactory
+from collective.easyform.actions import Mailer
+from collective.easyform.api import get_context
+from collective.easyform.config import FORM_ERROR_MARKER
+from plone import api
+from plone.dexterity.utils import createContentInContainer
+from plone.supermodel.exportimport import BaseHandler
+from zope.component import getUtility
+from zope.i18n import translate
+from zope.schema.interfaces import IVocabularyFactory
+
+from cpms import _
+from cpms import logger
+from cpms.referrals import mail
+from cpms.referrals import validators
+
+HONEYPOT = "leave_empty"
+TOKEN = "started"
+REFERRALS = "referrals"
+
+
+def spam_problem(fields: dict) -> str | None:
+    """Why a submission looks automated, or None."""
+    if fields.get(HONEYPOT):
+        return _("This field must stay empty.")
+    age = validators.token_age(fields.get(TOKEN) or "")
+    if age is None:
+        return _(
+            "The form could not be checked. Please reload the page and send "
+            "it again."
+        )
+    if age < validators.min_fill_seconds():
+        return _(
+            "That was very fast. Please check your answers and send the form "
+            "again."
+        )
+    return None
+
+
+class SpamGuard(Action):
+    """Refuses a submission with the honeypot filled or sent too fast."""
+
+    def onSuccess(self, fields, request):
+        problem = spam_problem(fields)
+        if problem:
+            logger.info("Form %s refused as spam", get_context(self).absolute_url())
+            return {FORM_ERROR_MARKER: translate(problem, context=request)}
+
+
+def term_title(vocabulary: str, value, context) -> str:
+    if not value:
+        return ""
+    try:
+        return str(getUtility(IVocabularyFactory, vocabulary)(context).getTerm(value).title)
+    except LookupError:
+        return str(value)
+
+
+def new_referral_id(container) -> str:
+    stem = f"referral-{date.today():%Y%m%d}"
+    number = 1
+    while f"{stem}-{number}" in container:
+        number += 1
+    return f"{stem}-{number}"
+
+
+def create_referral(fields: dict):
+    """A ``Referral`` in /referrals, in the workflow's initial state.
+
+    The visitor is anonymous: the form is the only way in, so the item is made
+    without an add-permission check (the workflow hides it from the public).
+    """
+    container = api.portal.get()[REFERRALS]
+    referral_id = new_referral_id(container)
+    country = term_title("cpms.vocabularies.eu_eea_countries", fields["country"], container)
+    referral = createContentInContainer(
+        container,
+        "Referral",
+        checkConstraints=False,
+        id=referral_id,
+        title=f"Referral {referral_id}: {fields['provider']} ({country})",
+        clinician_name=fields["clinician_name"],
+        clinician_email=fields["clinician_email"].strip(),
+        provider=fields["provider"],
+        country=fields["country"],
+        expertise_area=fields.get("expertise_area"),
+        urgency=fields.get("urgency") or "routine",
+        summary=fields["summary"],
+        question=fields.get("question"),
+        consent_willing=bool(fields.get("consent")),
+    )
+    # No local role for whoever happened to submit (anonymous or not): the
+    # workflow alone decides who sees a referral.
+    for principal, _roles in referral.get_local_roles():
+        referral.manage_delLocalRoles([principal])
+    referral.reindexObjectSecurity()
+    return referral
+
+
+def coordinator_addresses() -> list[str]:
+    extra = api.portal.get_registry_record("cpms.referral_notify_emails", default=()) or ()
+    return sorted(set(mail.role_addresses("Coordinator")) | set(extra))
+
+
+def announce(referral) -> None:
+    """Coordinators hear of the referral, the referrer gets an acknowledgement.
+
+    Neither mail carries the clinical summary: it stays in the portal.
+    """
+    area = term_title("cpms.vocabularies.expertise_areas", referral.expertise_area, referral)
+    urgency = term_title("cpms.vocabularies.referral_urgency", referral.urgency, referral)
+    country = term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
+    site = mail.site_title()
+    messages = [
+        mail.build(
+            address,
+            f"New referral {referral.getId()}"
+            + (" (urgent)" if referral.urgency == "urgent" else ""),
+            "\n".join(
+                [
+                    f"A clinician of {referral.provider} ({country}) asks the "
+                    "network for advice.",
+                    "",
+                    f"Expertise area: {area or 'not given'}",
+                    f"Urgency: {urgency}",
+                    "",
+                    f"Review it (log in first): {referral.absolute_url()}",
+                    "",
+                    "The clinical summary stays in the portal.",
+                    f"-- {site}",
+                ]
+            ),
+        )
+        for address in coordinator_addresses()
+    ]
+    helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
+    messages.append(
+        mail.build(
+            referral.clinician_email,
+            f"We received your referral ({referral.getId()})",
+            "\n".join(
+                [
+                    f"Dear {referral.clinician_name},",
+                    "",
+                    "thank you for referring a patient to the network. Your "
+                    f"reference is {referral.getId()}.",
+                    "",
+                    "A coordinator will check whether the network's experts can "
+                    "advise on the case. We may write to you for more "
+                    "information. If the network accepts the case, you will "
+                    "get an invitation to present it to the expert panel in the "
+                    "portal, where you will record the patient's consent and "
+                    "upload the medical records.",
+                    "",
+                    "Please do not reply with patient data by email.",
+                    f"Questions: {helpdesk}" if helpdesk else "",
+                    "",
+                    f"-- {site}",
+                ]
+            ),
+        )
+    )
+    mail.send_after_commit(*messages)
+
+
+class CreateReferral(Action):
+    """Stores a referral submission as a ``Referral`` and sends the mails."""
+
+    def onSuccess(self, fields, request):
+        problem = spam_problem(fields)
+        if problem:
+            return {FORM_ERROR_MARKER: translate(problem, context=request)}
+        referral = create_referral(fields)
+        announce(referral)
+        logger.info("Referral %s received", referral.getId())
+        api.portal.show_message(
+            _(
+                "Your reference is ${id}.",
+                mapping={"id": referral.getId()},
+            ),
+            request=request,
+        )
+
+
+def helpdesk_address() -> str:
+    return api.portal.get_registry_record("cpms.helpdesk_email", default="") or ""
+
+
+class HelpdeskMailer(Mailer):
+    """easyform's mailer, to ``cpms.helpdesk_email``, sent after commit.
+
+    Sending after commit keeps the submission (saved by the save-data
+    action) when the mail server is down.
+    """
+
+    def get_addresses(self, fields, request, context, from_addr=None, to_addr=None):
+        return super().get_addresses(
+            fields, request, context, from_addr, to_addr or helpdesk_address()
+        )
+
+    def onSuccess(self, fields, request):
+        context = get_context(self)
+        text = self.get_mail_text(fields, request, context)
+        mailhost = api.portal.get_tool("MailHost")
+        transaction.get().addAfterCommitHook(
+            _send_text, args=(mailhost, text, context.absolute_url())
+        )
+
+
+def _send_text(success, mailhost, text, form_url):
+    if not success:
+        return
+    try:
+        mailhost.send(text, immediate=True)
+    except Exception:
+        logger.exception("Helpdesk mail of %s not sent; the message is saved", form_url)
+
+
+SpamGuardAction = ActionFactory(
+    SpamGuard, _("Spam guard (honeypot and time check)"), "cmf.ManagePortal"
+)
+CreateReferralAction = ActionFactory(
+    CreateReferral, _("Create a referral"), "cmf.ManagePortal"
+)
+HelpdeskMailerAction = ActionFactory(
+    HelpdeskMailer,
+    _("Mailer to the helpdesk address"),
+    "collective.easyform.AddMailers",
+)
+SpamGuardHandler = BaseHandler(SpamGuard)
+CreateReferralHandler = BaseHandler(CreateReferral)
+HelpdeskMailerHandler = BaseHandler(HelpdeskMailer)

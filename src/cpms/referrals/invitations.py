@@ -1,0 +1,170 @@
+"""The guest invitation of an accepted referral.
+
+The referrer gets the ``Guest Clinician`` role on the new case for a limited
+time (cpms.security.guests, default length from its registry record).  A
+referrer with an account (matched by email) is granted at once.  One without
+an account yet gets a pending invitation, kept on the site by email address
+with its end date: the first login with that address (EU Login or the Plone
+login) turns it into a grant.  An invitation that ends before that login
+lapses.
+"""
+
+from datetime import datetime
+
+from BTrees.OOBTree import OOBTree
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+from cpms import logger
+from cpms.referrals import mail
+from cpms.security import guests
+
+PENDING_KEY = "cpms.referrals.pending_invitations"
+
+
+def _normal(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def userid_for(email: str) -> str | None:
+    """The user whose email is ``email`` (exactly one), or None."""
+    email = _normal(email)
+    if not email:
+        return None
+    acl = api.portal.get_tool("acl_users")
+    found = {
+        u.get("userid") or u.get("id")
+        for u in acl.searchUsers(email=email, exact_match=True)
+        if _normal(u.get("email", "")) in ("", email)
+    }
+    # searchUsers may match loosely on some plugins; check the property.
+    matches = []
+    for userid in found:
+        user = api.user.get(userid=userid)
+        if user is not None and _normal(user.getProperty("email", "")) == email:
+            matches.append(userid)
+    if len(matches) > 1:
+        logger.warning("Several users have the address of a referrer; none chosen")
+        return None
+    return matches[0] if matches else None
+
+
+def _pending(create=False):
+    annotations = IAnnotations(api.portal.get())
+    pending = annotations.get(PENDING_KEY)
+    if pending is None and create:
+        pending = annotations[PENDING_KEY] = OOBTree()
+    return pending
+
+
+def pending_for(email: str) -> list[dict]:
+    pending = _pending()
+    return [dict(i) for i in pending.get(_normal(email), ())] if pending else []
+
+
+def invite(referral, case) -> str:
+    """Grant or invite the referrer; mail them; say what was done."""
+    email = referral.clinician_email
+    userid = userid_for(email)
+    actor = api.user.get_current().getId() or "system"
+    portal_url = api.portal.get().absolute_url()
+    if userid:
+        grant = guests.grant_guest_access(case, userid, granted_by=actor)
+        until = grant.until
+        how = [
+            "You can now work on the case in the portal as a guest clinician, "
+            f"until {until:%d %B %Y}:",
+            case.absolute_url(),
+        ]
+        record = f"Guest access for {userid} until {until:%Y-%m-%d}"
+    else:
+        until = guests.default_until()
+        pending = _pending(create=True)
+        entries = pending.get(_normal(email))
+        if entries is None:
+            entries = pending[_normal(email)] = PersistentList()
+        entries.append(
+            PersistentMapping(
+                case_uid=case.UID(),
+                referral_uid=referral.UID(),
+                until=until,
+                invited_by=actor,
+            )
+        )
+        how = [
+            "To work on the case in the portal as a guest clinician, log in "
+            f"with this email address ({email}) before {until:%d %B %Y}:",
+            f"{portal_url}/login",
+            "Your access to the case opens at your first login and lasts until "
+            "that date.",
+        ]
+        record = f"Invitation sent to {email}, open until {until:%Y-%m-%d}"
+    text = "\n".join(
+        [
+            f"Dear {referral.clinician_name},",
+            "",
+            f"the network accepted your referral {referral.getId()}: a panel of "
+            "experts will discuss the case.",
+            "",
+            *how,
+            "",
+            "In the case, please record the patient's consent, complete the "
+            "pseudonymised details and upload the medical records the experts "
+            "need. The panel's outcome report is advice: you keep the "
+            "responsibility for the patient's care.",
+            "",
+            f"-- {mail.site_title()}",
+        ]
+    )
+    mail.send_after_commit(
+        mail.build(email, f"Your referral {referral.getId()} was accepted", text)
+    )
+    logger.info("Referral %s: %s", referral.getId(), record)
+    return record
+
+
+def redeem(user) -> list:
+    """Turn the pending invitations of ``user``'s address into grants."""
+    email = _normal(user.getProperty("email", "") if user is not None else "")
+    pending = _pending()
+    if not email or not pending or email not in pending:
+        return []
+    granted = []
+    now = guests.now()
+    for entry in list(pending[email]):
+        until = entry["until"]
+        if isinstance(until, datetime) and until > now:
+            brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+                UID=entry["case_uid"]
+            )
+            if brains:
+                case = brains[0]._unrestrictedGetObject()
+                granted.append(
+                    guests.grant_guest_access(
+                        case, user.getId(), until=until, granted_by=entry["invited_by"]
+                    )
+                )
+    del pending[email]
+    return granted
+
+
+def on_login(event):
+    """IUserLoggedInEvent: redeem the user's pending invitations."""
+    user = event.object
+    try:
+        granted = redeem(user)
+    except Exception:
+        # Logging in must never fail because of an invitation.
+        logger.exception("Pending invitations of %s not redeemed", user.getId())
+        return
+    if granted:
+        from plone.protect.interfaces import IDisableCSRFProtection
+        from zope.interface import alsoProvides
+
+        request = api.env.get_request()
+        if request is not None:
+            # The grants are the server's own doing on login, not a forged write.
+            alsoProvides(request, IDisableCSRFProtection)
+        logger.info("%s redeemed %d guest invitation(s)", user.getId(), len(granted))

@@ -1,0 +1,68 @@
+"""Browser views of the referral process."""
+
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.CMFCore.WorkflowCore import WorkflowException
+from Products.Five import BrowserView
+
+from cpms.referrals.validators import make_token
+from cpms.referrals.workflow import MESSAGE_REQUIRED
+
+
+class FormToken(BrowserView):
+    """The signed time the form is shown (default of the hidden "started" field)."""
+
+    def __call__(self):
+        return make_token()
+
+
+class ReferralTransition(BrowserView):
+    """A referral transition with its message: the workflow menu links here.
+
+    GET shows what the transition does and a message box (required for
+    ``request_info`` and ``decline``); POST runs it.  Errors come back on the
+    same page, so a coordinator is never left on an error page.
+    """
+
+    def __call__(self):
+        self.transition_id = self.request.get("transition", "")
+        self.error = ""
+        self.comment = self.request.form.get("comment", "")
+        available = {
+            t["id"]: t for t in api.portal.get_tool("portal_workflow").getTransitionsFor(
+                self.context
+            )
+        }
+        self.transition = available.get(self.transition_id)
+        if self.transition is None:
+            api.portal.show_message(
+                "This step is not possible for this referral now.",
+                request=self.request,
+                type="error",
+            )
+            return self.request.response.redirect(self.context.absolute_url())
+        if self.request.method == "POST" and "form.submitted" in self.request.form:
+            CheckAuthenticator(self.request)
+            try:
+                api.content.transition(
+                    obj=self.context,
+                    transition=self.transition_id,
+                    comment=self.comment.strip(),
+                )
+            except (WorkflowException, api.exc.InvalidParameterError) as exc:
+                self.error = str(exc)
+                return self.index()
+            api.portal.show_message(
+                f"{self.transition['title']}: done.", request=self.request
+            )
+            return self.request.response.redirect(self.context.absolute_url())
+        return self.index()
+
+    @property
+    def message_required(self) -> bool:
+        return self.transition_id in MESSAGE_REQUIRED
+
+    @property
+    def description(self) -> str:
+        wf = api.portal.get_tool("portal_workflow")["cpms_referral_workflow"]
+        return wf.transitions[self.transition_id].description

@@ -1,0 +1,124 @@
+"""What the transitions of ``cpms_referral_workflow`` do besides changing state.
+
+- ``request_info`` and ``decline`` need a message (the transition comment);
+  it is emailed to the referrer, and a decline keeps it as ``decline_reason``.
+- ``accept`` creates a draft ``Case`` from the referral and invites the
+  referrer to it as a guest clinician (cpms.referrals.invitations).
+
+Mails go out after commit (cpms.referrals.mail): a mail server that is down
+never undoes a decision.
+"""
+
+from plone import api
+from plone.dexterity.utils import createContentInContainer
+from Products.CMFCore.WorkflowCore import WorkflowException
+
+from cpms import logger
+from cpms.referrals import invitations
+from cpms.referrals import mail
+
+CASES = "cases"
+
+MESSAGE_REQUIRED = {
+    "decline": "A reason is required to decline a referral: it is sent to the referrer.",
+    "request_info": "Say what information you need: the message is sent to the referrer.",
+}
+
+
+def comment_of(event) -> str:
+    return ((event.kwargs or {}).get("comment") or "").strip()
+
+
+def check_message(referral, event):
+    """Refuse request_info/decline without a message (before the state changes)."""
+    transition = event.transition
+    if transition is not None and transition.id in MESSAGE_REQUIRED:
+        if not comment_of(event):
+            raise WorkflowException(MESSAGE_REQUIRED[transition.id])
+
+
+def after_transition(referral, event):
+    transition = event.transition
+    if transition is None:
+        return
+    comment = comment_of(event)
+    if transition.id == "decline":
+        referral.decline_reason = comment
+        tell_referrer(
+            referral,
+            f"Your referral {referral.getId()}: the network cannot take the case",
+            [
+                "the network's coordinators reviewed your referral and cannot "
+                "take the case, for this reason:",
+                "",
+                comment,
+                "",
+                "The national contact point for cross-border healthcare of "
+                "your country can tell you which other options exist.",
+            ],
+        )
+    elif transition.id == "request_info":
+        tell_referrer(
+            referral,
+            f"Your referral {referral.getId()}: more information needed",
+            [
+                "to review your referral, the network's coordinators need more "
+                "information:",
+                "",
+                comment,
+                "",
+                "Please answer through the helpdesk form of the portal, giving "
+                "your reference, and without the patient's name or other "
+                "identifiers.",
+                f"{api.portal.get().absolute_url()}/helpdesk",
+            ],
+        )
+    elif transition.id == "accept":
+        accept(referral)
+    referral.reindexObject()
+
+
+def tell_referrer(referral, subject: str, lines: list[str]) -> None:
+    helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
+    text = "\n".join(
+        [f"Dear {referral.clinician_name},", "", *lines, "", f"-- {mail.site_title()}"]
+    )
+    mail.send_after_commit(
+        mail.build(referral.clinician_email, subject, text, reply_to=helpdesk)
+    )
+
+
+def country_title(referral) -> str:
+    from cpms.referrals.actions import term_title
+
+    return term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
+
+
+def create_case(referral):
+    """A draft case with what the referral told us; the rest (sex, age,
+    coding, consent) is for the guest and the coordinator to complete.
+
+    The case holds no direct identifier: only the clinical text, the
+    expertise area and the urgency come over; who referred it stays on the
+    referral (and in the guest grant).
+    """
+    cases = api.portal.get()[CASES]
+    case = createContentInContainer(
+        cases,
+        "Case",
+        checkConstraints=False,
+        nickname=f"Referred from {country_title(referral)}",
+        urgent=referral.urgency == "urgent",
+        expertise_area=referral.expertise_area,
+        clinical_summary=referral.summary,
+        clinical_question=referral.question or "",
+        referring_clinician=invitations.userid_for(referral.clinician_email) or "",
+    )
+    logger.info("Case %s created from referral %s", case.getId(), referral.getId())
+    return case
+
+
+def accept(referral):
+    case = create_case(referral)
+    referral.case_uid = case.UID()
+    referral.guest_invitation = invitations.invite(referral, case)
