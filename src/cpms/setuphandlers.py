@@ -31,6 +31,10 @@ def post_install(context):
         ensure_section(portal, section)
     set_front_page(portal)
     set_mail_defaults()
+    # /refer-a-case and /helpdesk forms, /referrals for staff (cpms.referrals).
+    from cpms.referrals.setup import setup_referrals
+
+    setup_referrals(portal)
 
 
 def ensure_section(portal, section: Section):

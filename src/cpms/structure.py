@@ -57,13 +57,15 @@ SECTIONS: tuple[Section, ...] = (
         "Refer a case",
         "Clinicians outside the network can ask the network's experts for "
         "advice on a patient.",
-        (),
+        # The referral easyform, shown as the section's page.
+        ("EasyForm",),
     ),
     Section(
         "helpdesk",
         "Helpdesk",
         "Questions, problems and feedback about the portal.",
-        (),
+        # The helpdesk easyform, shown as the section's page.
+        ("EasyForm",),
     ),
     Section(
         "referrals",
