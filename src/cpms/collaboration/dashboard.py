@@ -1,0 +1,138 @@
+"""Dashboard data, from catalog brains only (no object is woken up).
+
+``my_cases``: the cases where a user holds a role, urgent first, with what
+waits on them.  ``coordinator``: open panels with days open and contribution
+counts, cases waiting for a panel, and the median time to closure.
+"""
+
+from datetime import UTC
+from datetime import datetime
+from statistics import median
+
+from DateTime import DateTime
+from plone import api
+
+STATE_ORDER = ("draft", "submitted", "in_discussion", "closed", "withdrawn", "archived")
+STATE_TITLES = {
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "in_discussion": "In discussion",
+    "closed": "Closed",
+    "withdrawn": "Withdrawn",
+    "archived": "Archived",
+}
+OPEN_STATES = ("draft", "submitted", "in_discussion")
+
+
+def _days(since, now: DateTime) -> int | None:
+    if since is None or not isinstance(since, DateTime):
+        return None
+    return int(now - since)
+
+
+def _iso(value) -> str | None:
+    return value.ISO8601() if isinstance(value, DateTime) else None
+
+
+def waiting_on(brain, userid: str, roles: set[str]) -> str:
+    """What the case waits for from this user, in a few words ('' if nothing)."""
+    state = brain.review_state
+    if state == "draft" and "Owner" in roles:
+        return "Complete the case and submit it"
+    if state == "in_discussion":
+        if "Panel Lead" in roles and not brain.case_report_signed:
+            if (brain.case_contribution_count or 0) >= 2:
+                return "Write and sign the outcome report"
+            return "Lead the discussion; the report needs two contributions"
+        if "Panel Lead" in roles and brain.case_report_signed:
+            return "Close the case"
+        if roles & {"Panel Member", "Guest Clinician"} and userid not in (
+            brain.case_contributors or ()
+        ):
+            return "Add your contribution"
+    return ""
+
+
+def _row(brain, now: DateTime, userid: str | None = None) -> dict:
+    roles = set((brain.case_roles or {}).get(userid, ())) if userid else set()
+    row = {
+        "@id": brain.getURL(),
+        "case_id": brain.Title,
+        "nickname": brain.case_nickname,
+        "review_state": brain.review_state,
+        "state_title": STATE_TITLES.get(brain.review_state, brain.review_state),
+        "urgent": bool(brain.case_urgent),
+        "contributions": brain.case_contribution_count or 0,
+        "report_signed": bool(brain.case_report_signed),
+        "days_open": _days(brain.case_panel_opened, now),
+        "created": _iso(brain.created),
+    }
+    if userid:
+        row["roles"] = sorted(roles)
+        row["waiting_on_you"] = waiting_on(brain, userid, roles)
+    return row
+
+
+def _state_rank(state: str) -> int:
+    return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
+
+
+def my_cases(userid: str) -> dict:
+    catalog = api.portal.get_tool("portal_catalog")
+    now = DateTime()
+    brains = catalog.searchResults(portal_type="Case", case_people=userid)
+    rows = [_row(b, now, userid) for b in brains]
+    # Urgent first, then what waits on me, then by state and newest first.
+    rows.sort(key=lambda r: r["created"] or "", reverse=True)
+    rows.sort(
+        key=lambda r: (
+            not r["urgent"],
+            not r["waiting_on_you"],
+            _state_rank(r["review_state"]),
+        )
+    )
+    by_state = {}
+    for row in rows:
+        by_state.setdefault(row["review_state"], 0)
+        by_state[row["review_state"]] += 1
+    return {
+        "userid": userid,
+        "items_total": len(rows),
+        "by_state": by_state,
+        "waiting_on_you": sum(1 for r in rows if r["waiting_on_you"]),
+        "items": rows,
+    }
+
+
+def coordinator() -> dict:
+    catalog = api.portal.get_tool("portal_catalog")
+    now = DateTime()
+    open_panels = [
+        _row(b, now)
+        for b in catalog.searchResults(portal_type="Case", review_state="in_discussion")
+    ]
+    open_panels.sort(key=lambda r: (not r["urgent"], -(r["days_open"] or 0)))
+    waiting = [
+        _row(b, now)
+        for b in catalog.searchResults(portal_type="Case", review_state="submitted")
+    ]
+    waiting.sort(key=lambda r: (not r["urgent"], r["created"] or ""))
+    durations = []
+    for brain in catalog.searchResults(
+        portal_type="Case", review_state=("closed", "archived")
+    ):
+        start = brain.case_submitted or brain.created
+        end = brain.case_closed
+        if isinstance(start, DateTime) and isinstance(end, DateTime):
+            durations.append(end - start)
+    counts = {}
+    for brain in catalog.searchResults(portal_type="Case"):
+        counts[brain.review_state] = counts.get(brain.review_state, 0) + 1
+    return {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "by_state": counts,
+        "open_panels": open_panels,
+        "waiting_for_panel": waiting,
+        "closed_count": len(durations),
+        "median_days_to_closure": round(median(durations), 1) if durations else None,
+    }
