@@ -1,0 +1,67 @@
+"""Vocabularies of the network's own content: expertise areas and providers.
+
+Values are UIDs, so renaming or moving an item keeps the references valid.
+Titles say enough to choose: "Workstream: area" and "Provider (City, Country)".
+The catalog query runs as the current user: people see only what they may.
+"""
+
+from plone import api
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+from cpms.vocabularies.countries import country_name
+
+
+def _objects(portal_type):
+    brains = api.content.find(portal_type=portal_type, sort_on="sortable_title")
+    for brain in brains:
+        yield brain.getObject()
+
+
+@provider(IVocabularyFactory)
+def expertise_areas(context=None):
+    terms = []
+    for area in _objects("ExpertiseArea"):
+        title = area.title
+        if getattr(area, "workstream", None):
+            title = f"{area.workstream}: {area.title}"
+        terms.append(SimpleTerm(area.UID(), token=area.UID(), title=title))
+    terms.sort(key=lambda t: t.title.lower())
+    return SimpleVocabulary(terms)
+
+
+@provider(IVocabularyFactory)
+def healthcare_providers(context=None):
+    terms = []
+    for hcp in _objects("HealthcareProvider"):
+        where = ", ".join(
+            part
+            for part in (
+                getattr(hcp, "city", None),
+                country_name(hcp.country) if getattr(hcp, "country", None) else None,
+            )
+            if part
+        )
+        title = f"{hcp.title} ({where})" if where else hcp.title
+        terms.append(SimpleTerm(hcp.UID(), token=hcp.UID(), title=title))
+    return SimpleVocabulary(terms)
+
+
+@provider(IVocabularyFactory)
+def consent_forms(context=None):
+    """The consent forms of /consent-forms, for a consent record to cite."""
+    terms = []
+    for form in _objects("ConsentForm"):
+        details = ", ".join(
+            str(part)
+            for part in (
+                getattr(form, "form_language", None),
+                getattr(form, "version", None) and f"version {form.version}",
+            )
+            if part
+        )
+        title = f"{form.title} ({details})" if details else form.title
+        terms.append(SimpleTerm(form.UID(), token=form.UID(), title=title))
+    return SimpleVocabulary(terms)
