@@ -63,6 +63,16 @@ def ensure_section(portal, section: Section):
     behavior.setConstrainTypesMode(constrains.ENABLED)
     behavior.setLocallyAllowedTypes(allowed)
     behavior.setImmediatelyAddableTypes(allowed)
+    if section.layout:
+        folder.setLayout(section.layout)
+    if section.editors_add:
+        # Acquired roles stay; Editor is added (Plone's role map gives "Add
+        # portal content" to Owner and Contributor only).
+        folder.manage_permission(
+            "Add portal content",
+            roles=["Manager", "Site Administrator", "Owner", "Contributor", "Editor"],
+            acquire=True,
+        )
     return folder
 
 

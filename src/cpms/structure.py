@@ -16,6 +16,12 @@ class Section:
     description: str
     allowed_types: tuple[str, ...] = field(default_factory=tuple)
     public: bool = True
+    # The browser view shown as the folder's page (its layout), if not the
+    # default listing.
+    layout: str = ""
+    # Network staff (the site-wide Editor role) may add the allowed types here;
+    # Plone gives Editors no "Add portal content" of their own.
+    editors_add: bool = False
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -25,12 +31,15 @@ SECTIONS: tuple[Section, ...] = (
         "Member healthcare providers and the expertise areas of the network, "
         "grouped in workstreams.",
         ("HealthcareProvider", "ExpertiseArea"),
+        layout="cpms-network",
     ),
     Section(
         "guides",
         "Guides",
         "Step-by-step guides to using the portal: access, panels, meetings.",
         ("Guide",),
+        layout="cpms-guides",
+        editors_add=True,
     ),
     Section(
         "common-problems",
@@ -38,12 +47,16 @@ SECTIONS: tuple[Section, ...] = (
         "Answers to the questions users ask most: EU Login, access, browsers, "
         "video meetings, cases.",
         ("FAQEntry",),
+        layout="cpms-common-problems",
+        editors_add=True,
     ),
     Section(
         "newsletter",
         "Newsletter",
         "News about the portal for clinicians, two or three issues a year.",
         ("NewsletterIssue",),
+        layout="cpms-newsletter",
+        editors_add=True,
     ),
     Section(
         "consent-forms",
@@ -51,6 +64,8 @@ SECTIONS: tuple[Section, ...] = (
         "Patient consent forms for care, registries and research, in the "
         "languages of the European Union and more.",
         ("ConsentForm",),
+        layout="cpms-consent-forms",
+        editors_add=True,
     ),
     Section(
         "refer-a-case",

@@ -1,0 +1,416 @@
+"""Demo public content: guides, common problems, newsletter issues, consent forms.
+
+All text is written for this fictional demo network; the PDFs are generated
+here with fpdf2.  Every item is published through cpms_publication_workflow
+(submit, then publish) and tagged with ``DEMO_TAG``.
+"""
+
+from datetime import date
+
+from fpdf import FPDF
+from plone import api
+from plone.app.textfield.value import RichTextValue
+from plone.namedfile.file import NamedBlobFile
+
+from cpms.demo import DEMO_TAG
+from cpms.vocabularies.public import CONSENT_KINDS
+from cpms.vocabularies.public import language_name
+
+
+def _html(text: str) -> RichTextValue:
+    return RichTextValue(text.strip(), "text/html", "text/x-html-safe")
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF, clearly marked as a demo document."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.ln(4)
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    pdf.ln(6)
+    pdf.set_font("helvetica", "I", 9)
+    pdf.multi_cell(0, 5, "DEMO DOCUMENT of a fictional network. Not for clinical use.")
+    return bytes(pdf.output())
+
+
+GUIDES = [
+    {
+        "id": "get-eu-login-and-request-access",
+        "title": "Get an EU Login account and request access (demo)",
+        "description": "From your first EU Login account to an authorised "
+        "account on the portal, in five steps.",
+        "audience": {"healthcare-professionals"},
+        "steps": """
+<ol>
+<li>Create an EU Login account with your professional e-mail address and
+confirm it from the message EU Login sends you.</li>
+<li>Turn on two-step verification in EU Login (the mobile app or a security
+key): the portal accepts only verified sign-ins for clinical data.</li>
+<li>Open the portal and choose <strong>Log in</strong>. The first time, the
+portal knows your name and address but not your role.</li>
+<li>Fill in the access request: your healthcare provider, your speciality and
+the profile you need (clinician, panel lead, coordinator).</li>
+<li>Your network coordinator checks the request against the member list and
+approves it; you get an e-mail and can enrol patients from then on.</li>
+</ol>
+""",
+        "related": ["set-up-a-patient-panel"],
+        "attachment": (
+            "Access checklist (demo)",
+            "access-checklist.pdf",
+            [
+                "Before you request access, have ready:",
+                "- an EU Login account with two-step verification;",
+                "- the name of your member healthcare provider;",
+                "- your speciality and the expertise area you work in;",
+                "- the profile you need on the portal.",
+            ],
+        ),
+    },
+    {
+        "id": "set-up-a-patient-panel",
+        "title": "Set up a patient panel (demo)",
+        "description": "Enrol a pseudonymised case, record the consent and "
+        "invite the experts who will advise you.",
+        "audience": {"healthcare-professionals", "panel-leads"},
+        "steps": """
+<ol>
+<li>Print the care consent form in the patient's language from
+<em>Consent forms</em>, explain it and have it signed.</li>
+<li>Create a case: a nickname, sex, year of birth or age band, the diagnosis
+codes and the question you want answered. Never enter a name, address or
+national number.</li>
+<li>Record the consent on the case: which form, its version and the date.</li>
+<li>Upload the records the panel needs (reports, images), with identifiers
+removed.</li>
+<li>Submit the case. The coordinator checks it and names a panel lead, who
+invites the experts.</li>
+</ol>
+""",
+        "related": [
+            "join-panels-and-video-meetings",
+            "get-eu-login-and-request-access",
+        ],
+    },
+    {
+        "id": "join-panels-and-video-meetings",
+        "title": "Join panels and their video meetings (demo)",
+        "description": "Accept an invitation, contribute your opinion and "
+        "take part in the panel's video meeting.",
+        "audience": {"healthcare-professionals", "panel-leads"},
+        "steps": """
+<ol>
+<li>Open the invitation e-mail and follow the link to the case; accept or
+decline within the time the panel lead asked for.</li>
+<li>Read the summary, the question and the records, then write your
+contribution on the case.</li>
+<li>Add the meeting to your calendar from the case page (iCal file).</li>
+<li>At the meeting time, open the video room link on the case page with a
+current browser and allow camera and microphone.</li>
+<li>After the meeting, the panel lead drafts the outcome report; read it and
+comment before it is signed.</li>
+</ol>
+""",
+        "related": ["set-up-a-patient-panel"],
+    },
+    {
+        "id": "refer-a-patient-from-outside",
+        "title": "Refer a patient from outside the network (demo)",
+        "description": "How a clinician who is not a member asks the network's "
+        "experts for advice, and what happens next.",
+        "audience": {"referring-clinicians"},
+        "steps": """
+<ol>
+<li>Check the conditions on the <em>Refer a case</em> page: your hospital is
+in an EU or EEA country and the condition is in the network's expertise
+areas.</li>
+<li>Fill in the referral form without any patient identifier.</li>
+<li>A coordinator reviews the request and may ask you for more
+information.</li>
+<li>If it is accepted, you get a time-limited guest access to the case that
+is opened for your patient.</li>
+</ol>
+""",
+        "related": ["set-up-a-patient-panel"],
+    },
+]
+
+FAQS = [
+    (
+        "eu-login-code-not-arriving",
+        "eu-login",
+        "The EU Login verification code never arrives. What can I do? (demo)",
+        "<p>Check your spam folder first. If you use the mobile app, make sure "
+        "the phone's clock is set automatically: codes are time-based and a clock "
+        "that is a few minutes off makes them fail.</p>",
+    ),
+    (
+        "eu-login-wrong-address",
+        "eu-login",
+        "I created my EU Login account with a private e-mail address (demo)",
+        "<p>Create a second EU Login account with your professional address and "
+        "ask the helpdesk to move your portal access to it. Your cases stay "
+        "yours.</p>",
+    ),
+    (
+        "access-request-pending",
+        "access",
+        "My access request has been pending for days (demo)",
+        "<p>Access requests are checked by your network's coordinator against "
+        "the list of member centres. If nothing happens within five working days, "
+        "write to the helpdesk and name your healthcare provider.</p>",
+    ),
+    (
+        "access-other-network",
+        "access",
+        "Can I work in two networks with one account? (demo)",
+        "<p>Yes. Request access to each network; each coordinator approves the "
+        "request for their own network.</p>",
+    ),
+    (
+        "browsers-supported",
+        "browsers",
+        "Which browsers work with the portal? (demo)",
+        "<p>Current versions of Firefox, Chrome, Edge and Safari. Older browsers "
+        "may show the pages but fail to upload files or to join video "
+        "meetings.</p>",
+    ),
+    (
+        "browsers-blank-page",
+        "browsers",
+        "After logging in I see a blank page (demo)",
+        "<p>Reload the page. If it stays blank, clear the browser cache and the "
+        "cookies of the portal, or try a private window. Hospital proxies "
+        "sometimes block scripts: your IT department can allow the portal's "
+        "address.</p>",
+    ),
+    (
+        "video-no-sound",
+        "video-meetings",
+        "Nobody hears me in the video meeting (demo)",
+        "<p>Allow the microphone when the browser asks, and check that the right "
+        "microphone is chosen in the meeting's settings. A headset avoids echo "
+        "for the others.</p>",
+    ),
+    (
+        "video-firewall",
+        "video-meetings",
+        "The video meeting does not start at my hospital (demo)",
+        "<p>Some hospital networks block video traffic. Join from another "
+        "network, for example a phone's hotspot, and ask your IT department to "
+        "allow the video service.</p>",
+    ),
+    (
+        "cases-identifiers",
+        "cases",
+        "May I upload a report that shows the patient's name? (demo)",
+        "<p>No. Remove names, addresses, national numbers and dates of birth "
+        "from every document before you upload it. The case is identified by its "
+        "case number and nickname only.</p>",
+    ),
+    (
+        "cases-who-sees",
+        "cases",
+        "Who can see the cases I enrol? (demo)",
+        "<p>Only the people the case names: you, the panel lead and the experts "
+        "invited to the panel, plus any guest the coordinator admitted for a "
+        "limited time.</p>",
+    ),
+    (
+        "other-language",
+        "other",
+        "Is the portal available in my language? (demo)",
+        "<p>The portal is in English; consent forms are available in many "
+        "languages on the <em>Consent forms</em> page.</p>",
+    ),
+]
+
+NEWSLETTERS = [
+    (
+        1,
+        date(2025, 6, 16),
+        "Issue 1: the portal opens (demo)",
+        "A first look at the network's new case portal.",
+        "<h2>A portal of our own</h2><p>The network's clinicians now discuss "
+        "patients on a portal the network runs itself. This issue explains what "
+        "changed and where to find help.</p><h2>What is new</h2><ul><li>Log in "
+        "with EU Login.</li><li>Consent forms in more languages.</li><li>Outcome "
+        "reports as signed PDFs.</li></ul>",
+        True,
+    ),
+    (
+        2,
+        date(2025, 11, 3),
+        "Issue 2: panels in numbers (demo)",
+        "How many panels met this year, and how quickly they answered.",
+        "<h2>Panels this year</h2><p>Panels met more often and answered sooner "
+        "than last year; most questions were answered within four weeks.</p>"
+        "<h2>Tip</h2><p>Invite a whole expert group at once from the panel "
+        "page.</p>",
+        False,
+    ),
+    (
+        3,
+        date(2026, 4, 20),
+        "Issue 3: referrals from outside the network (demo)",
+        "Clinicians outside the network can now ask for advice.",
+        "<h2>Referrals</h2><p>Clinicians who are not members can now refer a "
+        "patient through the <em>Refer a case</em> form. Coordinators review each "
+        "request.</p><h2>Guides</h2><p>New guides explain access, panels and "
+        "meetings step by step.</p>",
+        True,
+    ),
+]
+
+# (language, kind, version)
+CONSENT_FORMS = [
+    ("en", "care", "3.0"),
+    ("en", "registries", "2.1"),
+    ("en", "research", "1.4"),
+    ("de", "care", "3.0"),
+    ("de", "research", "1.4"),
+    ("fr", "care", "3.0"),
+    ("fr", "registries", "2.1"),
+    ("es", "care", "3.0"),
+    ("it", "care", "2.0"),
+    ("pl", "care", "3.0"),
+    ("nl", "registries", "2.1"),
+]
+
+
+def _publish(obj):
+    obj.setSubject([DEMO_TAG])
+    if api.content.get_state(obj) == "private":
+        api.content.transition(obj=obj, transition="submit")
+    if api.content.get_state(obj) == "pending":
+        api.content.transition(obj=obj, transition="publish")
+    obj.reindexObject()
+
+
+def build_public_content(portal):
+    with api.env.adopt_roles(["Manager"]):
+        _guides(portal["guides"])
+        _faqs(portal["common-problems"])
+        _newsletters(portal["newsletter"])
+        _consent_forms(portal["consent-forms"])
+
+
+def _guides(folder):
+    from z3c.relationfield import RelationValue
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    for spec in GUIDES:
+        if spec["id"] in folder:
+            continue
+        guide = api.content.create(
+            container=folder,
+            type="Guide",
+            id=spec["id"],
+            title=spec["title"],
+            description=spec["description"],
+            audience=set(spec["audience"]),
+            steps=_html(spec["steps"]),
+        )
+        if "attachment" in spec:
+            title, filename, lines = spec["attachment"]
+            api.content.create(
+                container=guide,
+                type="File",
+                title=title,
+                file=NamedBlobFile(demo_pdf(title, lines), filename=filename),
+            )
+        _publish(guide)
+    intids = getUtility(IIntIds)
+    for spec in GUIDES:
+        guide = folder[spec["id"]]
+        if guide.related_guides:
+            continue
+        guide.related_guides = [
+            RelationValue(intids.getId(folder[r]))
+            for r in spec["related"]
+            if r in folder
+        ]
+        from zope.event import notify
+        from zope.lifecycleevent import ObjectModifiedEvent
+
+        notify(ObjectModifiedEvent(guide))
+
+
+def _faqs(folder):
+    for entry_id, category, question, answer in FAQS:
+        if entry_id in folder:
+            continue
+        entry = api.content.create(
+            container=folder,
+            type="FAQEntry",
+            id=entry_id,
+            title=question,
+            category=category,
+            answer=_html(answer),
+        )
+        _publish(entry)
+
+
+def _newsletters(folder):
+    for number, issue_date, title, summary, body, with_pdf in NEWSLETTERS:
+        issue_id = f"issue-{number}"
+        if issue_id in folder:
+            continue
+        pdf = None
+        if with_pdf:
+            pdf = NamedBlobFile(
+                demo_pdf(title, [summary, "The full text is on the portal."]),
+                filename=f"newsletter-{number}.pdf",
+            )
+        issue = api.content.create(
+            container=folder,
+            type="NewsletterIssue",
+            id=issue_id,
+            title=title,
+            description=summary,
+            number=number,
+            issue_date=issue_date,
+            body=_html(body),
+            file=pdf,
+        )
+        _publish(issue)
+
+
+def _consent_forms(folder):
+    kinds = dict(CONSENT_KINDS)
+    for language, kind, version in CONSENT_FORMS:
+        form_id = f"{kind}-{language}"
+        if form_id in folder:
+            continue
+        name = language_name(language)
+        title = f"{kind.capitalize()} consent, {name} (demo)"
+        lines = [
+            f"Language: {name}. Version {version}.",
+            f"Purpose: {kinds[kind]}.",
+            "I agree that my doctor shares pseudonymised information about my "
+            "condition with experts of the network, who advise my doctor.",
+            "Signature of the patient or legal representative: ______________",
+            "Date: ____________",
+        ]
+        form = api.content.create(
+            container=folder,
+            type="ConsentForm",
+            id=form_id,
+            title=title,
+            description=f"For {kinds[kind].split(':')[0].lower()}, "
+            f"in {name}, version {version}.",
+            form_language=language,
+            kind=kind,
+            version=version,
+            file=NamedBlobFile(
+                demo_pdf(title, lines), filename=f"consent-{kind}-{language}.pdf"
+            ),
+        )
+        _publish(form)
