@@ -16,6 +16,7 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from cpms import _
+from cpms.content.validation import Choice
 from cpms.content.validation import icd10_constraint
 from cpms.content.validation import nickname_constraint
 from cpms.content.validation import no_identifiers
@@ -40,6 +41,11 @@ class ICase(model.Schema):
     )
     directives.omitted(IAddForm, "case_id")
 
+    # The title is the case id. A read-only field so that REST shows it;
+    # forms leave it out (they show case_id).
+    title = schema.TextLine(title=_("Title"), readonly=True, required=False)
+    directives.omitted("title")
+
     nickname = schema.TextLine(
         title=_("Nickname"),
         description=_(
@@ -51,7 +57,7 @@ class ICase(model.Schema):
         constraint=nickname_constraint,
     )
 
-    sex = schema.Choice(
+    sex = Choice(
         title=_("Sex"),
         vocabulary="cpms.vocabularies.sexes",
         required=True,
@@ -64,13 +70,13 @@ class ICase(model.Schema):
         constraint=year_of_birth_constraint,
     )
 
-    age_band = schema.Choice(
+    age_band = Choice(
         title=_("Age band"),
         vocabulary="cpms.vocabularies.age_bands",
         required=False,
     )
 
-    referring_hcp = schema.Choice(
+    referring_hcp = Choice(
         title=_("Referring healthcare provider"),
         description=_("The member centre that presents the case."),
         vocabulary="cpms.vocabularies.healthcare_providers",
@@ -91,7 +97,7 @@ class ICase(model.Schema):
         default=False,
     )
 
-    expertise_area = schema.Choice(
+    expertise_area = Choice(
         title=_("Expertise area"),
         vocabulary="cpms.vocabularies.expertise_areas",
         required=True,
@@ -120,7 +126,10 @@ class ICase(model.Schema):
     orpha_codes = schema.List(
         title=_("Diagnosis (ORPHAcodes)"),
         description=_("Type a disease name or an ORPHAcode."),
-        value_type=schema.Choice(vocabulary="cpms.vocabularies.orpha_diseases"),
+        value_type=Choice(
+            vocabulary="cpms.vocabularies.orpha_diseases",
+            label="Diagnosis (ORPHAcodes)",
+        ),
         required=False,
         default=[],
         missing_value=[],
@@ -145,7 +154,9 @@ class ICase(model.Schema):
     hpo_terms = schema.List(
         title=_("Phenotype (HPO terms)"),
         description=_("Type a sign or symptom, or an HPO id."),
-        value_type=schema.Choice(vocabulary="cpms.vocabularies.hpo_terms"),
+        value_type=Choice(
+            vocabulary="cpms.vocabularies.hpo_terms", label="Phenotype (HPO terms)"
+        ),
         required=False,
         default=[],
         missing_value=[],

@@ -15,6 +15,7 @@ from zope.interface import invariant
 
 from cpms import _
 from cpms.content.case import current_user_id
+from cpms.content.validation import Choice
 from cpms.content.validation import FieldError
 
 
@@ -30,13 +31,13 @@ def not_in_future(label):
 class IConsentRecord(model.Schema):
     """A consent the patient gave (or withdrew) for one purpose."""
 
-    kind = schema.Choice(
+    kind = Choice(
         title=_("Kind of consent"),
         vocabulary="cpms.vocabularies.consent_kinds",
         required=True,
     )
 
-    consent_language = schema.Choice(
+    consent_language = Choice(
         title=_("Language of the consent form"),
         vocabulary="cpms.vocabularies.consent_languages",
         required=True,
@@ -49,7 +50,7 @@ class IConsentRecord(model.Schema):
         max_length=20,
     )
 
-    consent_form = schema.Choice(
+    consent_form = Choice(
         title=_("Consent form used"),
         description=_("The form from the consent forms section, if it is there."),
         vocabulary="cpms.vocabularies.consent_forms",

@@ -12,6 +12,7 @@ from zope import schema
 from zope.interface import implementer
 
 from cpms import _
+from cpms.content.validation import Choice
 
 
 def provider_group_id(provider) -> str:
@@ -22,7 +23,7 @@ def provider_group_id(provider) -> str:
 class IHealthcareProvider(model.Schema):
     """A member healthcare provider (HCP) of the network."""
 
-    country = schema.Choice(
+    country = Choice(
         title=_("Country"),
         vocabulary="cpms.vocabularies.eu_eea_countries",
         required=True,
@@ -35,7 +36,9 @@ class IHealthcareProvider(model.Schema):
 
     expertise_areas = schema.List(
         title=_("Expertise areas"),
-        value_type=schema.Choice(vocabulary="cpms.vocabularies.expertise_areas"),
+        value_type=Choice(
+            vocabulary="cpms.vocabularies.expertise_areas", label="Expertise areas"
+        ),
         required=False,
         default=[],
         missing_value=[],

@@ -7,7 +7,9 @@ field, and plone.restapi answers 400 with it (and the field's name).
 import re
 from datetime import date
 
+from zope.schema import Choice as BaseChoice
 from zope.schema import ValidationError
+from zope.schema.interfaces import ConstraintNotSatisfied
 
 from cpms.vocabularies.coding_index import HPO_ID
 from cpms.vocabularies.coding_index import ORPHA_ID
@@ -109,3 +111,24 @@ def hpo_format(value):
 
 def orpha_format(value):
     return bool(ORPHA_ID.match(value))
+
+
+class Choice(BaseChoice):
+    """A Choice whose error names the field and the refused value.
+
+    zope.schema says only "Constraint not satisfied"; ``label`` names the
+    field when the choice is the value type of a list (it has no title).
+    """
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+    def _validate(self, value):
+        try:
+            super()._validate(value)
+        except ConstraintNotSatisfied as error:
+            label = self.label or self.title or self.__name__
+            raise FieldError(
+                f"{label}: '{value}' is not one of the allowed values."
+            ) from error

@@ -1,0 +1,171 @@
+"""Cases over plone.restapi: create, read, edit; bad input gets a 400 that
+names the field."""
+
+import re
+
+import pytest
+import transaction
+from plone import api
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import setRoles
+
+
+@pytest.fixture
+def rest_network(functional_portal):
+    portal = functional_portal
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    area = api.content.create(
+        container=portal["network"],
+        type="ExpertiseArea",
+        title="Bladder anomalies",
+        workstream="Paediatric urology",
+    )
+    hcp = api.content.create(
+        container=portal["network"],
+        type="HealthcareProvider",
+        title="Test University Hospital",
+        country="AT",
+        city="Graz",
+    )
+    transaction.commit()
+    return {"area": area.UID(), "hcp": hcp.UID()}
+
+
+@pytest.fixture
+def body(rest_network):
+    return {
+        "@type": "Case",
+        "nickname": "Blue Heron",
+        "sex": "female",
+        "year_of_birth": 2019,
+        "referring_hcp": rest_network["hcp"],
+        "referring_clinician": "admin",
+        "expertise_area": rest_network["area"],
+        "clinical_summary": "Recurrent urinary tract infections since infancy.",
+        "clinical_question": "Is surgery indicated now or later?",
+        "orpha_codes": ["ORPHA:93930"],
+        "icd10_codes": ["Q64.1"],
+        "hpo_terms": ["HP:0000252"],
+    }
+
+
+def errors_of(response):
+    """(field, message) pairs of a 400 answer."""
+    assert response.status_code == 400, response.text
+    message = response.json()["message"]
+    # plone.restapi puts the list of errors, as text, in the message
+    return message
+
+
+def test_create_case(manager_request, body):
+    response = manager_request.post("/cases", json=body)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    assert re.match(r"^ERN-\d{4}-\d{6}$", data["case_id"])
+    assert data["title"] == data["case_id"]
+    assert data["id"] == data["case_id"].lower()
+    assert data["hpo_terms"] == [
+        {"token": "HP:0000252", "title": "Microcephaly (HP:0000252)"}
+    ]
+    assert data["orpha_codes"][0]["title"] == "Bladder exstrophy (ORPHA:93930)"
+    assert data["sex"] == {"token": "female", "title": "Female"}
+
+
+def test_case_id_cannot_be_set(manager_request, body):
+    body["case_id"] = "ERN-1999-000001"
+    body["title"] = "Jane Doe"
+    data = manager_request.post("/cases", json=body).json()
+    assert data["case_id"] != "ERN-1999-000001"
+    assert "Jane" not in data["title"] and "jane" not in data["id"]
+
+
+@pytest.mark.parametrize(
+    "field,value,words",
+    [
+        ("nickname", "jane.doe@example.org", "Nickname: this looks like an e-mail"),
+        ("nickname", "Patient 0612345678", "Nickname: this looks like a long number"),
+        ("year_of_birth", 2999, "Year of birth: 2999 is in the future"),
+        ("year_of_birth", 1800, "Year of birth: 1800 is not plausible"),
+        ("icd10_codes", ["Q64,1"], "ICD-10 codes: 'Q64,1' is not an ICD-10 code"),
+        ("hpo_terms", ["HP:9999999"], "Phenotype (HPO terms): 'HP:9999999' is not one"),
+        ("orpha_codes", ["ORPHA:0"], "Diagnosis (ORPHAcodes): 'ORPHA:0' is not one"),
+        ("sex", "x", "Sex: 'x' is not one of the allowed values"),
+        ("clinical_summary", "Call 0049 30 1234 5678", "Clinical summary: this looks"),
+    ],
+)
+def test_bad_field_gets_400_naming_it(manager_request, body, field, value, words):
+    body[field] = value
+    response = manager_request.post("/cases", json=body)
+    assert response.status_code == 400, response.text
+    errors = response.json()["message"]
+    assert field in errors
+    assert words in errors
+    # nothing was created
+    listing = manager_request.get("/cases").json()
+    assert listing["items_total"] == 0
+
+
+def test_missing_required_field_named(manager_request, body):
+    del body["clinical_question"]
+    response = manager_request.post("/cases", json=body)
+    assert response.status_code == 400
+    assert "clinical_question" in response.json()["message"]
+
+
+def test_year_or_age_band_invariant_over_rest(manager_request, body):
+    del body["year_of_birth"]
+    response = manager_request.post("/cases", json=body)
+    assert response.status_code == 400
+    assert "Year of birth or age band" in response.json()["message"]
+    body["age_band"] = "2-11y"
+    assert manager_request.post("/cases", json=body).status_code == 201
+
+
+def test_edit_with_bad_value_keeps_case(manager_request, body):
+    url = manager_request.post("/cases", json=body).json()["@id"]
+    path = url.split("++api++")[-1]
+    response = manager_request.patch(path, json={"year_of_birth": 2999})
+    assert response.status_code == 400
+    assert "Year of birth" in response.json()["message"]
+    assert manager_request.get(path).json()["year_of_birth"] == 2019
+    response = manager_request.patch(path, json={"year_of_birth": None})
+    assert response.status_code == 400
+    assert "Year of birth or age band" in response.json()["message"]
+    response = manager_request.patch(path, json={"hpo_terms": ["HP:0000047"]})
+    assert response.status_code == 204
+    assert manager_request.get(path).json()["hpo_terms"][0]["token"] == "HP:0000047"
+
+
+def test_vocabulary_search_over_rest(manager_request):
+    response = manager_request.get(
+        "/@vocabularies/cpms.vocabularies.hpo_terms", params={"title": "microcephaly"}
+    )
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert items[0] == {"token": "HP:0000252", "title": "Microcephaly (HP:0000252)"}
+    # a synonym (not in the title) still finds the term
+    response = manager_request.get(
+        "/@vocabularies/cpms.vocabularies.hpo_terms", params={"title": "small head"}
+    )
+    assert "HP:0000252" in [i["token"] for i in response.json()["items"]]
+    response = manager_request.get(
+        "/@vocabularies/cpms.vocabularies.orpha_diseases",
+        params={"title": "ORPHA:558"},
+    )
+    assert response.json()["items"][0]["token"] == "ORPHA:558"
+    response = manager_request.get(
+        "/@vocabularies/cpms.vocabularies.hpo_terms", params={"token": "HP:0000047"}
+    )
+    assert response.json()["items"] == [
+        {"token": "HP:0000047", "title": "Hypospadias (HP:0000047)"}
+    ]
+
+
+def test_countries_over_rest(anon_request):
+    response = anon_request.get(
+        "/@vocabularies/cpms.vocabularies.eu_eea_countries", params={"b_size": -1}
+    )
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert {"token": "NO", "title": "Norway"} in items
+    assert len(items) == 30
