@@ -49,3 +49,18 @@ class IHealthcareProvider(model.Schema):
 @implementer(IHealthcareProvider)
 class HealthcareProvider(Item):
     """A member healthcare provider."""
+
+
+def providers_of(userid) -> list:
+    """The healthcare providers whose group ``userid`` belongs to."""
+    from plone import api
+
+    user = api.user.get(userid=userid)
+    if user is None:
+        return []
+    group_ids = {g.getId() for g in api.group.get_groups(user=user)}
+    return [
+        brain.getObject()
+        for brain in api.content.find(portal_type="HealthcareProvider")
+        if f"hcp-{brain.getId}" in group_ids
+    ]
