@@ -1,4 +1,5 @@
 """Post-install handler of the demo profile: runs each builder in order."""
+
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import users
@@ -6,7 +7,8 @@ from cpms.demo import users
 # Each builder takes the portal and creates its part of the demo, skipping
 # what already exists so that the profile can run twice.
 BUILDERS = [
-    lambda portal: users.create_users(),    network.build_network,
+    lambda portal: users.create_users(),
+    network.build_network,
     public.build_public_content,
 ]
 
