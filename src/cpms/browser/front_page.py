@@ -2,6 +2,7 @@
 
 from plone import api
 from Products.Five.browser import BrowserView
+from zope.component import queryMultiAdapter
 
 from cpms.structure import SECTIONS
 
@@ -19,12 +20,7 @@ class FrontPageView(BrowserView):
                 "text": "You treat a patient outside the network and would "
                 "like the network's experts to advise you.",
             },
-            {
-                "title": "Request access",
-                "url": f"{portal_url}/guides",
-                "text": "You work at a member centre and need an account: the "
-                "guides show how to get one.",
-            },
+            self._request_access(portal_url),
         ]
         if api.user.is_anonymous():
             ways.append(
@@ -43,6 +39,24 @@ class FrontPageView(BrowserView):
                 }
             )
         return ways
+
+    def _request_access(self, portal_url: str) -> dict:
+        """The access request form where the identity feature provides it;
+        otherwise the guide that explains how to get access."""
+        form = queryMultiAdapter(
+            (api.portal.get(), self.request), name="request-access"
+        )
+        url = (
+            f"{portal_url}/@@request-access"
+            if form is not None
+            else (f"{portal_url}/guides")
+        )
+        return {
+            "title": "Request access",
+            "url": url,
+            "text": "You work at a member centre and need an account to "
+            "enrol patients or join panels.",
+        }
 
     def sections(self) -> list[dict]:
         portal = api.portal.get()

@@ -7,6 +7,7 @@ visitors only ever see published items because every query and traversal goes
 through the catalog's and Zope's permission checks.
 """
 
+import re
 from collections import defaultdict
 from datetime import UTC
 from email.utils import format_datetime
@@ -197,7 +198,10 @@ class CommonProblemsView(BrowserView):
 
     def groups(self) -> list[dict]:
         query = {}
-        text = munge_search_term(self.query()) if self.query() else ""
+        # Words only: quotes, brackets and operators are query syntax to the
+        # catalog and would make a visitor's typing an error.
+        words = re.sub(r"[^\w\s]", " ", self.query())
+        text = munge_search_term(words) if words.strip() else ""
         if text:
             query["SearchableText"] = text
         grouped = defaultdict(list)
