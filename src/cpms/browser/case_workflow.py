@@ -1,0 +1,59 @@
+"""The case workflow in the web UI: refusals as status messages, and what a
+case's readers must see on it (a request for information, its audit trail).
+
+Plone's ``content_status_modify`` lets a ``WorkflowException`` become an
+error page. For the case and its items the same view is wrapped: the
+exception's message (what is missing) becomes an error status message and
+the user lands on ``content_status_history``, Plone's form where a comment
+can be written (request_info and a coordinator's override need one).
+"""
+
+import transaction
+from plone import api
+from plone.app.content.browser.content_status_modify import ContentStatusModifyView
+from plone.app.layout.viewlets.common import ViewletBase
+from Products.CMFCore.WorkflowCore import WorkflowException
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from Products.statusmessages.interfaces import IStatusMessage
+
+from cpms.audit import log as audit
+from cpms.security.case_workflow import last_info_request
+
+
+class CaseStatusModifyView(ContentStatusModifyView):
+    def __call__(self, workflow_action=None, comment="", **kwargs):
+        try:
+            return super().__call__(
+                workflow_action=workflow_action, comment=comment, **kwargs
+            )
+        except WorkflowException as error:
+            # Nothing of the refused transition may be kept (the effective
+            # date the parent view sets first, for one).
+            transaction.doom()
+            IStatusMessage(self.request).add(str(error), type="error")
+            url = f"{self.context.absolute_url()}/content_status_history"
+            if workflow_action:
+                url += f"?workflow_action={workflow_action}"
+            return self.request.response.redirect(url)
+
+
+class CaseStatusViewlet(ViewletBase):
+    """Above a case's content: an open request for information, the audit trail."""
+
+    index = ViewPageTemplateFile("templates/case_status.pt")
+
+    def update(self):
+        super().update()
+        self.info_request = last_info_request(self.context)
+        self.audit_entries = audit.entries(self.context)
+        self.state_title = ""
+        state = api.content.get_state(obj=self.context, default=None)
+        if state:
+            wf = api.portal.get_tool("portal_workflow")
+            self.state_title = wf.getTitleForStateOnType(
+                state, self.context.portal_type
+            )
+
+    def fullname(self, userid):
+        user = api.user.get(userid=userid) if userid else None
+        return (user and user.getProperty("fullname")) or userid

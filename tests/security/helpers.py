@@ -1,0 +1,168 @@
+"""Users and cases for the security tests, built through the Python API.
+
+One user per row of the permission matrix; ``build_case(portal, state)`` walks
+a fresh case through the real workflow (with its rules) into ``state``.
+"""
+
+from datetime import date
+
+from plone import api
+from plone.dexterity.utils import iterSchemata
+from zope.component import queryUtility
+from zope.schema import getFieldsInOrder
+from zope.schema.interfaces import IChoice
+from zope.schema.interfaces import IInt
+from zope.schema.interfaces import IList
+from zope.schema.interfaces import IVocabularyFactory
+
+from cpms.content.case_id import create_case
+
+PASSWORD = "matrix-secret-2026"
+
+# matrix row -> (user id, site-wide roles, local role on the case or None)
+PEOPLE = {
+    "member": ("mx-member", ("Member",), None),
+    "hp_other": ("mx-hp", ("Member", "Healthcare Professional"), None),
+    "owner": ("mx-owner", ("Member", "Healthcare Professional"), "Owner"),
+    "lead": ("mx-lead", ("Member", "Healthcare Professional"), "Panel Lead"),
+    "panel_member": (
+        "mx-expert",
+        ("Member", "Healthcare Professional"),
+        "Panel Member",
+    ),
+    "guest": ("mx-guest", ("Member",), "Guest Clinician"),
+    "coordinator": ("mx-coord", ("Member", "Coordinator"), None),
+    "helpdesk": ("mx-help", ("Member", "Helpdesk"), None),
+    "editor": ("mx-editor", ("Member", "Editor", "Reviewer"), None),
+}
+# A second expert, so that a case can be closed (two experts contribute).
+SECOND_EXPERT = ("mx-expert2", ("Member", "Healthcare Professional"), "Panel Member")
+
+CLINICAL_SUMMARY = "Zebrafish-like progressive ataxia with retinal dystrophy (matrix)"
+NICKNAME = "Matrixbird"
+
+
+def create_users():
+    acl_users = api.portal.get_tool("acl_users")
+    for userid, roles, _ in (*PEOPLE.values(), SECOND_EXPERT):
+        if api.user.get(userid=userid) is None:
+            acl_users.userFolderAddUser(userid, PASSWORD, list(roles), [])
+
+
+def userid(row):
+    return PEOPLE[row][0]
+
+
+def _sample(field, context):
+    """A valid value for a required field of the case schema."""
+    if IChoice.providedBy(field):
+        vocab = field.vocabulary
+        if vocab is None and field.vocabularyName:
+            factory = queryUtility(IVocabularyFactory, field.vocabularyName)
+            vocab = factory(context) if factory else None
+        terms = list(vocab) if vocab is not None else []
+        return terms[0].value if terms else "sample"
+    if IInt.providedBy(field):
+        return 2015
+    if IList.providedBy(field):
+        return []
+    return "Sample text (matrix)"
+
+
+def case_values(container):
+    from cpms.content.case import ICase
+
+    values = {}
+    for name, field in getFieldsInOrder(ICase):
+        if field.required and not field.readonly:
+            values[name] = _sample(field, container)
+    values.update(
+        nickname=NICKNAME, clinical_summary=CLINICAL_SUMMARY, year_of_birth=2015
+    )
+    return values
+
+
+def add_consent(case, kind="care"):
+    consent = api.content.create(
+        container=case,
+        type="ConsentRecord",
+        title=f"{kind} consent",
+        kind=kind,
+        consent_date=date(2026, 1, 5),
+    )
+    consent.kind = kind
+    return consent
+
+
+def fill_required(case):
+    for schema in iterSchemata(case):
+        for name, field in getFieldsInOrder(schema):
+            if field.required and not field.readonly and not getattr(case, name, None):
+                setattr(case, name, _sample(field, case))
+
+
+def do(obj, transition, actor, comment=""):
+    """Fire ``transition`` as ``actor`` (portal_workflow, so that a refusal
+    keeps its message; plone.api would replace it)."""
+    with api.env.adopt_user(username=actor):
+        api.portal.get_tool("portal_workflow").doActionFor(
+            obj, transition, comment=comment
+        )
+
+
+def contribute(case, actor, text="I suggest genetic testing."):
+    with api.env.adopt_user(username=actor):
+        return api.content.create(
+            container=case, type="Contribution", title=f"Opinion of {actor}", text=text
+        )
+
+
+def share(case):
+    """Grant the panel's local roles, as a coordinator would on Sharing."""
+    with api.env.adopt_roles(["Manager"]):
+        for row in ("lead", "panel_member", "guest"):
+            api.user.grant_roles(username=userid(row), obj=case, roles=[PEOPLE[row][2]])
+        api.user.grant_roles(
+            username=SECOND_EXPERT[0], obj=case, roles=["Panel Member"]
+        )
+
+
+def build_case(portal, state):
+    """A case in ``state``, reached through the workflow, with every local role
+    of the matrix granted and (from in_discussion on) two contributions and a
+    report (signed from closed on)."""
+    create_users()
+    owner = userid("owner")
+    with api.env.adopt_user(username=owner):
+        case = create_case(portal["cases"], **case_values(portal["cases"]))
+        fill_required(case)
+        add_consent(case)
+    share(case)
+    if state == "draft":
+        return case
+    if state == "withdrawn":
+        do(case, "withdraw", owner)
+        return case
+    do(case, "submit", owner)
+    if state == "submitted":
+        return case
+    coordinator = userid("coordinator")
+    do(case, "open_panel", coordinator)
+    contribute(case, userid("lead"))
+    contribute(case, SECOND_EXPERT[0])
+    with api.env.adopt_user(username=userid("lead")):
+        report = api.content.create(
+            container=case, type="OutcomeReport", title="Outcome report"
+        )
+    if state == "in_discussion":
+        return case
+    do(report, "sign", userid("lead"))
+    do(case, "close", userid("lead"))
+    if state == "closed":
+        return case
+    do(case, "archive", coordinator)
+    return case
+
+
+def child(case, portal_type):
+    return next(o for o in case.objectValues() if o.portal_type == portal_type)
