@@ -39,7 +39,7 @@ def docx_bytes() -> bytes:
             docx_bytes(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        ("Lab values: Na 140 mmol/L; ok - 2 < 3".encode(), "text/plain"),
+        (b"Lab values: Na 140 mmol/L; ok - 2 < 3", "text/plain"),
     ],
 )
 def test_accepted_types_are_recognised_from_content(data, mimetype):

@@ -119,22 +119,23 @@ def build_message(recipient: str, subject: str, text: str, attachments=()):
     msg["To"] = recipient
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or None)
-    msg.set_content(text)
+    # quoted-printable: long lines and accented names survive every relay.
+    msg.set_content(text, cte="quoted-printable")
     for filename, mimetype, data in attachments:
         maintype, subtype = mimetype.split("/", 1)
-        if maintype == "text":
-            msg.add_attachment(data.decode("utf-8"), subtype=subtype, filename=filename)
-        else:
-            msg.add_attachment(
-                data, maintype=maintype, subtype=subtype, filename=filename
-            )
+        # base64: an .ics has CRLF line ends that must reach the client as is.
+        msg.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=filename, cte="base64"
+        )
     return msg
 
 
 def send_now(recipient: str, subject: str, text: str, attachments=()) -> None:
     """Queue the mail; MailHost delivers it when the transaction commits."""
     msg = build_message(recipient, subject, text, attachments)
-    api.portal.get_tool("MailHost").send(msg, immediate=False)
+    # As text: MailHost re-serialises Message objects with mixed line ends
+    # (bare LF inside CRLF), which real SMTP servers refuse as one long line.
+    api.portal.get_tool("MailHost").send(msg.as_string(), immediate=False)
 
 
 def notify(userids, notice: Notice, exclude=()) -> list[str]:

@@ -80,7 +80,11 @@ def case_transitioned(case, event):
     if event.transition.id == "request_info":
         # Back to the referring clinician(s): the case's owners.
         notice = mail.compose("request_info", case, actor=mail.fullname(actor))
-        mail.notify(case_people(case, roles=("Owner",)), notice, exclude=[actor])
+        owners = set(case_people(case, roles=("Owner",)))
+        clinician = getattr(case, "referring_clinician", None)
+        if clinician:
+            owners.add(clinician)
+        mail.notify(owners, notice, exclude=[actor])
     elif new_state == "closed":
         notice = mail.compose("case_closed", case, actor=mail.fullname(actor))
         mail.notify(case_people(case), notice, exclude=[actor])
