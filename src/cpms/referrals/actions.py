@@ -43,13 +43,11 @@ def spam_problem(fields: dict) -> str | None:
     age = validators.token_age(fields.get(TOKEN) or "")
     if age is None:
         return _(
-            "The form could not be checked. Please reload the page and send "
-            "it again."
+            "The form could not be checked. Please reload the page and send it again."
         )
     if age < validators.min_fill_seconds():
         return _(
-            "That was very fast. Please check your answers and send the form "
-            "again."
+            "That was very fast. Please check your answers and send the form again."
         )
     return None
 
@@ -68,7 +66,9 @@ def term_title(vocabulary: str, value, context) -> str:
     if not value:
         return ""
     try:
-        return str(getUtility(IVocabularyFactory, vocabulary)(context).getTerm(value).title)
+        return str(
+            getUtility(IVocabularyFactory, vocabulary)(context).getTerm(value).title
+        )
     except LookupError:
         return str(value)
 
@@ -89,7 +89,9 @@ def create_referral(fields: dict):
     """
     container = api.portal.get()[REFERRALS]
     referral_id = new_referral_id(container)
-    country = term_title("cpms.vocabularies.eu_eea_countries", fields["country"], container)
+    country = term_title(
+        "cpms.vocabularies.eu_eea_countries", fields["country"], container
+    )
     referral = createContentInContainer(
         container,
         "Referral",
@@ -115,7 +117,9 @@ def create_referral(fields: dict):
 
 
 def coordinator_addresses() -> list[str]:
-    extra = api.portal.get_registry_record("cpms.referral_notify_emails", default=()) or ()
+    extra = (
+        api.portal.get_registry_record("cpms.referral_notify_emails", default=()) or ()
+    )
     return sorted(set(mail.role_addresses("Coordinator")) | set(extra))
 
 
@@ -124,9 +128,15 @@ def announce(referral) -> None:
 
     Neither mail carries the clinical summary: it stays in the portal.
     """
-    area = term_title("cpms.vocabularies.expertise_areas", referral.expertise_area, referral)
-    urgency = term_title("cpms.vocabularies.referral_urgency", referral.urgency, referral)
-    country = term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
+    area = term_title(
+        "cpms.vocabularies.expertise_areas", referral.expertise_area, referral
+    )
+    urgency = term_title(
+        "cpms.vocabularies.referral_urgency", referral.urgency, referral
+    )
+    country = term_title(
+        "cpms.vocabularies.eu_eea_countries", referral.country, referral
+    )
     site = mail.site_title()
     messages = [
         mail.build(

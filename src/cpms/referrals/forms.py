@@ -10,9 +10,22 @@ form.  An existing form is left alone: staff may have edited it.
 
 from plone import api
 from plone.app.textfield.value import RichTextValue
+from plone.autoform.widgets import WidgetExportImportHandler
+from z3c.form.browser.interfaces import IHTMLSelectWidget
+from zope import schema
 
 from cpms import logger
 from cpms.referrals import texts
+
+
+class ISelectPrompt(IHTMLSelectWidget):
+    prompt = schema.Bool(title="Show a prompt first", default=False)
+
+
+# Lets a fields model ask a required select for a "Select a value" prompt
+# (``<form:widget ...><prompt>True</prompt></form:widget>``), so that no
+# country is chosen for the visitor by default.
+SelectWidgetHandler = WidgetExportImportHandler(ISelectPrompt)
 
 MODEL_HEAD = """<?xml version="1.0" encoding="utf-8"?>
 <model xmlns="http://namespaces.plone.org/supermodel/schema"
@@ -36,7 +49,7 @@ SPAM_FIELDS = """
     </field>
     <field name="started" type="zope.schema.TextLine"
            easyform:THidden="True"
-           easyform:TDefault="context/@@cpms-form-token">
+           easyform:TDefault="object/@@cpms-form-token">
       <title>Form shown at</title>
       <required>False</required>
     </field>

@@ -29,7 +29,8 @@ class ReferralTransition(BrowserView):
         self.error = ""
         self.comment = self.request.form.get("comment", "")
         available = {
-            t["id"]: t for t in api.portal.get_tool("portal_workflow").getTransitionsFor(
+            t["id"]: t
+            for t in api.portal.get_tool("portal_workflow").getTransitionsFor(
                 self.context
             )
         }
