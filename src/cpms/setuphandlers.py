@@ -69,6 +69,12 @@ def ensure_section(portal, section: Section):
     behavior.setImmediatelyAddableTypes(allowed)
     if section.layout:
         folder.setLayout(section.layout)
+    # Sections are the main navigation. Stored explicitly: during install the
+    # behaviour default is not seen by the catalog, which then leaves the
+    # folder out of the navigation.
+    if "exclude_from_nav" not in folder.__dict__:
+        folder.exclude_from_nav = False
+        folder.reindexObject()
     if section.editors_add:
         # Acquired roles stay; Editor is added (Plone's role map gives "Add
         # portal content" to Owner and Contributor only).

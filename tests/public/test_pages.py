@@ -33,6 +33,24 @@ def test_public_page_renders(demo_http, path, expected):
     assert 'id="content"' in response.text
 
 
+def test_public_sections_are_in_the_main_navigation(demo_http):
+    html = demo_http().get("/").text
+    nav = html[html.index('id="portal-globalnav"') :]
+    nav = nav[: nav.index("</nav>")]
+    for section in (
+        "network",
+        "guides",
+        "common-problems",
+        "newsletter",
+        "consent-forms",
+        "refer-a-case",
+        "helpdesk",
+    ):
+        assert f'/{section}"' in nav, section
+    for private in ("referrals", "access-requests"):
+        assert f'/{private}"' not in nav, private
+
+
 def test_guide_shows_steps_attachment_and_related_guides(demo_http):
     html = demo_http().get("/guides/get-eu-login-and-request-access").text
     assert "<ol>" in html

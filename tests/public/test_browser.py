@@ -1,0 +1,89 @@
+"""Every public page in headless Chromium: no console errors, a screenshot.
+
+Runs Debian's chromium (scripts/system-deps.sh installs it) through Playwright
+against the demo functional server, as an anonymous visitor.  Screenshots go
+to docs/screenshots/<page>.png (1280 px wide), which docs/public-portal.md
+shows.  Each page is also loaded at phone width and must not scroll sideways.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Eleven pages with a real browser take more than 30 s together.
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# screenshot name -> (path, text the page must show)
+PAGES = {
+    "front-page": ("/", "Refer a case"),
+    "network": ("/network", "Member healthcare providers"),
+    "guides": ("/guides", "Set up a patient panel (demo)"),
+    "guide": ("/guides/set-up-a-patient-panel", "Steps"),
+    "common-problems": ("/common-problems", "Search the common problems"),
+    "common-problems-search": ("/common-problems?q=video", "answer(s) found"),
+    "newsletter": ("/newsletter", "Issue 1: the portal opens (demo)"),
+    "newsletter-issue": ("/newsletter/issue-3", "Referrals"),
+    "consent-forms": (
+        "/consent-forms?language=fr&kind=",
+        "Care consent, French (demo)",
+    ),
+    "refer-a-case": ("/refer-a-case", "Refer a case"),
+    "helpdesk": ("/helpdesk", "Helpdesk"),
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_public_page_in_chromium(browser, demo_functional_portal, name):
+    path, expected = PAGES[name]
+    url = demo_functional_portal.absolute_url() + path
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        response = page.goto(url, wait_until="networkidle")
+        assert response.status == 200
+        assert expected in page.inner_text("main, #content")
+        assert page.locator("h1").count() == 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        assert not errors, errors
+        # Responsive: at phone width nothing sticks out sideways.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(100)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, f"{name} scrolls sideways by {overflow}px on a phone"
+    finally:
+        context.close()
