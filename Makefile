@@ -56,6 +56,23 @@ start: site ## Set everything up and serve http://127.0.0.1:8080/cpms
 	@echo "Serving http://$${CPMS_HOST:-127.0.0.1}:$${CPMS_PORT:-8080}/cpms (admin password: CPMS_ADMIN_PASSWORD)"
 	$(BIN)/runwsgi $(ZOPE_INI)
 
+# --- identity (docs/identity.md) -------------------------------------------
+
+OIDC_DEV_PORT ?= 9400
+OIDC_DEV_USER ?= {"sub": "dora.demo", "email": "dora.demo@demo.invalid", "given_name": "Dora", "family_name": "Demo (demo)"}
+
+.PHONY: oidc-dev
+oidc-dev: instance ## Serve the portal with a local OpenID Connect provider on loopback (dev/demo only)
+	@$(BIN)/oidc-provider-mock --host 127.0.0.1 --port $(OIDC_DEV_PORT) \
+	  --user-claims '$(OIDC_DEV_USER)' & pid=$$!; \
+	trap "kill $$pid" EXIT INT TERM; \
+	CPMS_OIDC_ISSUER=http://127.0.0.1:$(OIDC_DEV_PORT) CPMS_OIDC_CLIENT_ID=cpms-dev \
+	  CPMS_OIDC_CLIENT_SECRET=cpms-dev-secret $(MAKE) start
+
+.PHONY: purge-guests
+purge-guests: instance ## Drop expired guest grants, reindex security, warn guests (daily, from cron)
+	$(BIN)/zconsole run $(ZOPE_CONF) scripts/purge_guests.py
+
 # --- quality -------------------------------------------------------------
 
 .PHONY: test

@@ -31,6 +31,10 @@ def post_install(context):
         ensure_section(portal, section)
     set_front_page(portal)
     set_mail_defaults()
+    # OIDC login, sessions (cpms.security): settings from env/registry.
+    from cpms.security.setup import setup_identity
+
+    setup_identity(portal)
     # /cases: healthcare professionals list it and enrol cases; staff do not.
     from cpms.security.cases_folder import setup_cases_folder
 

@@ -6,7 +6,9 @@ import transaction
 from cpms.security import oidc
 
 
-def test_login_page_without_provider_has_local_login_only(functional_portal, anon_request):
+def test_login_page_without_provider_has_local_login_only(
+    functional_portal, anon_request
+):
     response = anon_request.get("/login", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "__ac_password" in response.text
@@ -14,7 +16,9 @@ def test_login_page_without_provider_has_local_login_only(functional_portal, ano
     assert "Log in with EU Login" not in response.text
 
 
-def test_login_page_with_provider_shows_button(functional_portal, anon_request, monkeypatch):
+def test_login_page_with_provider_shows_button(
+    functional_portal, anon_request, monkeypatch
+):
     monkeypatch.setenv("CPMS_OIDC_ISSUER", "http://127.0.0.1:9/")
     monkeypatch.setenv("CPMS_OIDC_CLIENT_ID", "cpms")
     oidc.configure_from_environment(functional_portal)

@@ -257,24 +257,16 @@ class GuestAccessView(BrowserView):
                 return self.request.response.redirect(self.request.URL)
         return self.index()
 
-    def _case(self, ref):
-        ref = (ref or "").strip()
-        obj = api.content.get(UID=ref) if ref else None
-        if obj is None and ref:
-            path = ref if ref.startswith("/") else f"/cases/{ref}"
-            obj = api.content.get(path=path)
-        if obj is None:
-            raise guests.GuestAccessError("case", f"Unknown case {ref!r}.")
-        return obj
-
     def act(self, form):
         action = form["action"]
-        case = self._case(form.get("case"))
+        case = guests.find_case(form.get("case"))
         userid = (form.get("user") or "").strip()
         until = (form.get("until") or "").strip() or None
         if action == "grant":
             guests.grant_guest_access(case, userid, until)
-            api.portal.show_message(f"{userid} may work on {case.Title()}.", self.request)
+            api.portal.show_message(
+                f"{userid} may work on {case.Title()}.", self.request
+            )
         elif action == "extend":
             if not until:
                 raise guests.GuestAccessError("until", "Give the new end date.")

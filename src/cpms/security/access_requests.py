@@ -19,9 +19,10 @@ from cpms.content.access_request import find_provider
 
 FOLDER_ID = "access-requests"
 # Roles that mean "already authorised": such users skip "Request access".
-CLINICAL_ROLES = frozenset(
-    role for _label, role in PROFILES.values()
-) | {"Manager", "Site Administrator"}
+CLINICAL_ROLES = frozenset(role for _label, role in PROFILES.values()) | {
+    "Manager",
+    "Site Administrator",
+}
 
 
 class AccessRequestError(ValueError):
@@ -37,10 +38,11 @@ def group_id_for(provider) -> str:
 
 
 def _message(exc) -> str:
+    from zope.globalrequest import getRequest
     from zope.i18n import translate
 
     msg = exc.args[0] if exc.args else exc.doc()
-    return translate(msg, context=api.env.get_request())
+    return translate(msg, context=getRequest())
 
 
 def validate(data: dict) -> dict:
@@ -170,7 +172,7 @@ def grant_profile(obj):
             api.group.create(
                 groupname=group_id,
                 title=provider.Title(),
-                description=f"Professionals of {provider.Title()} (healthcare provider).",
+                description=f"Professionals of {provider.Title()}.",
             )
         api.group.add_user(groupname=group_id, username=userid)
 

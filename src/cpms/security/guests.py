@@ -114,6 +114,26 @@ def _check_user(userid):
         raise GuestAccessError("user", f"Unknown user {userid!r}.")
 
 
+def find_case(ref):
+    """A case by UID, by path below the site, or by id in /cases."""
+    ref = (ref or "").strip() if isinstance(ref, str) else ref
+    if not ref:
+        raise GuestAccessError("case", "Name the case (its UID, path or id).")
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type="Case", UID=ref)
+    if not brains:
+        portal_path = "/".join(api.portal.get().getPhysicalPath())
+        path = ref.strip("/")
+        if "/" not in path:
+            path = f"cases/{path}"
+        brains = catalog.unrestrictedSearchResults(
+            portal_type="Case", path={"query": f"{portal_path}/{path}", "depth": 0}
+        )
+    if not brains:
+        raise GuestAccessError("case", f"Unknown case {ref!r}.")
+    return brains[0]._unrestrictedGetObject()
+
+
 def default_until() -> datetime:
     days = api.portal.get_registry_record(
         "cpms.identity.guest_default_days", default=30
@@ -239,12 +259,14 @@ def purge_expired(warn=True) -> dict:
         if not warn:
             continue
         for userid, data in grants.items():
-            if not data.get("warned") and data["until"] - moment <= timedelta(
-                days=warn_days
+            due = data["until"] - moment <= timedelta(days=warn_days)
+            if (
+                due
+                and not data.get("warned")
+                and _send_warning(case, userid, data["until"])
             ):
-                if _send_warning(case, userid, data["until"]):
-                    data["warned"] = True
-                    warned.append((case.getId(), userid))
+                data["warned"] = True
+                warned.append((case.getId(), userid))
     if purged or warned:
         logger.info("Guest grants purged: %s; warned: %s", purged, warned)
     return {"purged": purged, "warned": warned}

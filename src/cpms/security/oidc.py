@@ -102,7 +102,9 @@ def login_url(came_from: str = "") -> str:
     target = f"{portal_url}/{AFTER_LOGIN_VIEW}"
     if came_from:
         target = f"{target}?came_from={quote(came_from, safe='')}"
-    return f"{portal_url}/acl_users/{PLUGIN_ID}/login?came_from={quote(target, safe='')}"
+    return (
+        f"{portal_url}/acl_users/{PLUGIN_ID}/login?came_from={quote(target, safe='')}"
+    )
 
 
 def configure_from_environment(portal=None) -> bool:

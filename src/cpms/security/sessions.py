@@ -122,7 +122,9 @@ def apply_session_settings():
         jwt.token_timeout = lifetime
     plugin = acl_users.get(PLUGIN_ID)
     if plugin is None:
-        acl_users._setObject(PLUGIN_ID, SessionLifetimePlugin(PLUGIN_ID, "Session lifetime"))
+        acl_users._setObject(
+            PLUGIN_ID, SessionLifetimePlugin(PLUGIN_ID, "Session lifetime")
+        )
         plugin = acl_users[PLUGIN_ID]
         plugin.manage_activateInterfaces(["IExtractionPlugin"])
     acl_users.plugins.movePluginsTop(IExtractionPlugin, [PLUGIN_ID])

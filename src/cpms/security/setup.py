@@ -1,6 +1,6 @@
 """Install-time and run-time wiring of identity and access."""
 
-from plone import api
+from zope.globalrequest import getRequest
 
 from cpms.security import oidc
 from cpms.security import sessions
@@ -25,7 +25,7 @@ def on_registry_change(event):
 
 
 def on_login(event):
-    request = api.env.get_request()
+    request = getRequest()
     if request is None:
         return
     url = request.get("ACTUAL_URL", "") or request.get("URL", "")
