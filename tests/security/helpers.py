@@ -128,39 +128,48 @@ def share(case):
 
 
 def build_case(portal, state):
-    """A case in ``state``, reached through the workflow, with every local role
-    of the matrix granted and (from in_discussion on) two contributions and a
-    report (signed from closed on)."""
+    """A case in ``state`` with every local role of the matrix granted,
+    reached through the workflow and its rules, as a panel would:
+
+    - in_discussion: created, care consent, submitted, panel opened, two
+      experts' contributions and a draft outcome report;
+    - draft: in_discussion, then sent back with request_info;
+    - submitted: that draft submitted again;
+    - closed: in_discussion, report signed, closed; archived: then archived;
+    - withdrawn: in_discussion, then withdrawn by the clinician.
+
+    So every state has items (consent, contributions, report) to check.
+    """
     create_users()
-    owner = userid("owner")
+    owner, lead, coordinator = userid("owner"), userid("lead"), userid("coordinator")
     with api.env.adopt_user(username=owner):
         case = create_case(portal["cases"], **case_values(portal["cases"]))
         fill_required(case)
         add_consent(case)
     share(case)
-    if state == "draft":
-        return case
-    if state == "withdrawn":
-        do(case, "withdraw", owner)
-        return case
     do(case, "submit", owner)
-    if state == "submitted":
-        return case
-    coordinator = userid("coordinator")
     do(case, "open_panel", coordinator)
-    contribute(case, userid("lead"))
+    contribute(case, lead)
     contribute(case, SECOND_EXPERT[0])
-    with api.env.adopt_user(username=userid("lead")):
+    with api.env.adopt_user(username=lead):
         report = api.content.create(
-            container=case, type="OutcomeReport", title="Outcome report"
+            container=case,
+            type="OutcomeReport",
+            title="Outcome report",
+            findings="Findings of the panel (matrix)",
         )
-    if state == "in_discussion":
-        return case
-    do(report, "sign", userid("lead"))
-    do(case, "close", userid("lead"))
-    if state == "closed":
-        return case
-    do(case, "archive", coordinator)
+    if state in ("draft", "submitted"):
+        do(case, "request_info", lead, comment="Please add the MRI report.")
+        if state == "submitted":
+            do(case, "submit", owner)
+    elif state == "withdrawn":
+        do(case, "withdraw", owner)
+    elif state in ("closed", "archived"):
+        do(report, "sign", lead)
+        do(case, "close", lead)
+        if state == "archived":
+            do(case, "archive", coordinator)
+    assert api.content.get_state(case) == state
     return case
 
 

@@ -237,3 +237,30 @@ def last_info_request(case):
         "actor": entry.get("actor", ""),
         "time": entry.get("time"),
     }
+
+
+# --- items of a case: no local roles of their own ------------------------
+
+
+def drop_creator_ownership(obj, event):
+    """An item added inside a case keeps no local Owner role of its creator.
+
+    Everything in a case follows the case's local roles: without this, an
+    expert would keep seeing (as Owner) the contributions and report they
+    wrote after the case was withdrawn, and a report's author could edit it
+    where the case says only the lead may. Authorship stays in Creators.
+    """
+    from cpms.content.case import ICase
+
+    if event.newParent is None or not ICase.providedBy(aq_inner(event.newParent)):
+        return
+    if ICase.providedBy(obj):
+        return
+    owners = [
+        principal
+        for principal, roles in obj.get_local_roles()
+        if "Owner" in roles and len(roles) == 1
+    ]
+    if owners:
+        obj.manage_delLocalRoles(owners)
+        obj.reindexObjectSecurity()

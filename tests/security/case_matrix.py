@@ -1,0 +1,186 @@
+"""The expected permission matrix of a case: role x state x action.
+
+This is the specification, written by hand and reviewed as such; the
+implementation lives in scripts/case_workflows.py (the workflow tables) and
+the tests check one against the other, through the Python API and over HTTP.
+
+``x`` = allowed, ``.`` = refused. Columns (who):
+
+  anon    anonymous visitor
+  member  logged in, no authorisation (only the Member role)
+  hp      healthcare professional who is not on this case
+  owner   the enrolling clinician (Owner of the case)
+  lead    the case's Panel Lead            pmem   a Panel Member of the case
+  guest   a Guest Clinician on the case    coord  a Coordinator (site-wide)
+  help    Helpdesk (site-wide)             editor network staff (Editor+Reviewer)
+
+Decisions the table records:
+- Only the people a case names and the coordinators see it; Helpdesk sees no
+  clinical content (it helps with access, which needs no case data), nor do
+  network staff (Editor/Reviewer).
+- A withdrawn case (the care consent was withdrawn) is seen only by its
+  enrolling clinician and the coordinators; nothing can be changed in it.
+- The clinician edits the case while it is a draft; during the discussion
+  the panel lead curates it (codes, summary); otherwise it is read-only.
+- Contributions: clinician, lead, members and guests, only in discussion.
+- Only the panel lead signs the outcome report, only in discussion.
+"""
+
+ROLES = (
+    "anon",
+    "member",
+    "hp",
+    "owner",
+    "lead",
+    "pmem",
+    "guest",
+    "coord",
+    "help",
+    "editor",
+)
+STATES = ("draft", "submitted", "in_discussion", "closed", "archived", "withdrawn")
+TRANSITIONS = (
+    "submit",
+    "open_panel",
+    "request_info",
+    "close",
+    "archive",
+    "withdraw",
+    "reopen",
+)
+ACTIONS = (
+    "view_case",
+    "view_items",
+    "view_report",
+    "edit",
+    "add_contribution",
+    *TRANSITIONS,
+    "sign_report",
+)
+
+TABLE = """
+state: draft
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     x    x    x     x     .    .
+view_items         .    .     .   x     x    x    x     x     .    .
+view_report        .    .     .   x     x    x    x     x     .    .
+edit               .    .     .   x     .    .    .     .     .    .
+add_contribution   .    .     .   .     .    .    .     .     .    .
+submit             .    .     .   x     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     .     .    .
+request_info       .    .     .   .     .    .    .     .     .    .
+close              .    .     .   .     .    .    .     .     .    .
+archive            .    .     .   .     .    .    .     .     .    .
+withdraw           .    .     .   x     .    .    .     x     .    .
+reopen             .    .     .   .     .    .    .     .     .    .
+sign_report        .    .     .   .     .    .    .     .     .    .
+
+state: submitted
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     x    x    x     x     .    .
+view_items         .    .     .   x     x    x    x     x     .    .
+view_report        .    .     .   x     x    x    x     x     .    .
+edit               .    .     .   .     .    .    .     .     .    .
+add_contribution   .    .     .   .     .    .    .     .     .    .
+submit             .    .     .   .     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     x     .    .
+request_info       .    .     .   .     .    .    .     x     .    .
+close              .    .     .   .     .    .    .     .     .    .
+archive            .    .     .   .     .    .    .     .     .    .
+withdraw           .    .     .   x     .    .    .     x     .    .
+reopen             .    .     .   .     .    .    .     .     .    .
+sign_report        .    .     .   .     .    .    .     .     .    .
+
+state: in_discussion
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     x    x    x     x     .    .
+view_items         .    .     .   x     x    x    x     x     .    .
+view_report        .    .     .   x     x    x    x     x     .    .
+edit               .    .     .   .     x    .    .     .     .    .
+add_contribution   .    .     .   x     x    x    x     .     .    .
+submit             .    .     .   .     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     .     .    .
+request_info       .    .     .   .     x    .    .     x     .    .
+close              .    .     .   .     x    .    .     x     .    .
+archive            .    .     .   .     .    .    .     .     .    .
+withdraw           .    .     .   x     .    .    .     x     .    .
+reopen             .    .     .   .     .    .    .     .     .    .
+sign_report        .    .     .   .     x    .    .     .     .    .
+
+state: closed
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     x    x    x     x     .    .
+view_items         .    .     .   x     x    x    x     x     .    .
+view_report        .    .     .   x     x    x    x     x     .    .
+edit               .    .     .   .     .    .    .     .     .    .
+add_contribution   .    .     .   .     .    .    .     .     .    .
+submit             .    .     .   .     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     .     .    .
+request_info       .    .     .   .     .    .    .     .     .    .
+close              .    .     .   .     .    .    .     .     .    .
+archive            .    .     .   .     .    .    .     x     .    .
+withdraw           .    .     .   .     .    .    .     .     .    .
+reopen             .    .     .   .     .    .    .     x     .    .
+sign_report        .    .     .   .     .    .    .     .     .    .
+
+state: archived
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     x    x    x     x     .    .
+view_items         .    .     .   x     x    x    x     x     .    .
+view_report        .    .     .   x     x    x    x     x     .    .
+edit               .    .     .   .     .    .    .     .     .    .
+add_contribution   .    .     .   .     .    .    .     .     .    .
+submit             .    .     .   .     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     .     .    .
+request_info       .    .     .   .     .    .    .     .     .    .
+close              .    .     .   .     .    .    .     .     .    .
+archive            .    .     .   .     .    .    .     .     .    .
+withdraw           .    .     .   .     .    .    .     .     .    .
+reopen             .    .     .   .     .    .    .     .     .    .
+sign_report        .    .     .   .     .    .    .     .     .    .
+
+state: withdrawn
+                  anon member hp owner lead pmem guest coord help editor
+view_case          .    .     .   x     .    .    .     x     .    .
+view_items         .    .     .   x     .    .    .     x     .    .
+view_report        .    .     .   x     .    .    .     x     .    .
+edit               .    .     .   .     .    .    .     .     .    .
+add_contribution   .    .     .   .     .    .    .     .     .    .
+submit             .    .     .   .     .    .    .     .     .    .
+open_panel         .    .     .   .     .    .    .     .     .    .
+request_info       .    .     .   .     .    .    .     .     .    .
+close              .    .     .   .     .    .    .     .     .    .
+archive            .    .     .   .     .    .    .     .     .    .
+withdraw           .    .     .   .     .    .    .     .     .    .
+reopen             .    .     .   .     .    .    .     .     .    .
+sign_report        .    .     .   .     .    .    .     .     .    .
+"""
+
+
+def parse(table: str = TABLE) -> dict[tuple[str, str, str], bool]:
+    """{(role, state, action): allowed} for every cell; checks the table's shape."""
+    expected = {}
+    state = None
+    for line in table.strip().splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "state:":
+            state = words[1]
+            continue
+        if tuple(words) == ROLES:
+            continue
+        action, marks = words[0], words[1:]
+        assert action in ACTIONS and len(marks) == len(ROLES), line
+        for role, mark in zip(ROLES, marks, strict=True):
+            assert mark in "x.", line
+            expected[(role, state, action)] = mark == "x"
+    assert len(expected) == len(ROLES) * len(STATES) * len(ACTIONS)
+    return expected
+
+
+EXPECTED = parse()
+
+
+def expected_for(state: str) -> dict[tuple[str, str], bool]:
+    return {(r, a): v for (r, s, a), v in EXPECTED.items() if s == state}
