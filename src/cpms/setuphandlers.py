@@ -31,10 +31,10 @@ def post_install(context):
         ensure_section(portal, section)
     set_front_page(portal)
     set_mail_defaults()
-    # OIDC login, sessions (cpms.security): settings from env/registry.
-    from cpms.security.setup import setup_identity
+    # /refer-a-case and /helpdesk forms, /referrals for staff (cpms.referrals).
+    from cpms.referrals.setup import setup_referrals
 
-    setup_identity(portal)
+    setup_referrals(portal)
     # /cases: healthcare professionals list it and enrol cases; staff do not.
     from cpms.security.cases_folder import setup_cases_folder
 
@@ -43,10 +43,6 @@ def post_install(context):
     from cpms.security.setup import setup_identity
 
     setup_identity(portal)
-    # /refer-a-case and /helpdesk forms, /referrals for staff (cpms.referrals).
-    from cpms.referrals.setup import setup_referrals
-
-    setup_referrals(portal)
 
 
 def ensure_section(portal, section: Section):
