@@ -4,10 +4,12 @@ Bad input answers 400 with ``{"type": "BadRequest", "message": "<field>: ..."}``
 """
 
 from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import NotFound
+from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
@@ -18,6 +20,13 @@ from cpms.collaboration.ical import meeting_calendar
 from cpms.collaboration.report_pdf import render
 from cpms.collaboration.report_pdf import report_data
 from cpms.notifications import preferences
+
+
+def writing(request) -> None:
+    """Like plone.restapi's own write services: a JSON API call cannot be
+    forged by a cross-site form (its JSON body needs a CORS preflight), so
+    plone.protect's form-token check does not apply to it."""
+    alsoProvides(request, IDisableCSRFProtection)
 
 
 def body(request) -> dict:
@@ -60,6 +69,7 @@ class Invite(Service):
     """POST <case>/@invite {"userids": [...]} or {"expertise_area": "<uid|id>"}."""
 
     def reply(self):
+        writing(self.request)
         data = body(self.request)
         userids = data.get("userids")
         area = data.get("expertise_area")
@@ -101,6 +111,7 @@ class PanelDelete(Service):
     def reply(self):
         if len(self.params) != 1:
             raise BadRequest("userid: give it in the URL, DELETE .../@panel/<userid>")
+        writing(self.request)
         try:
             panel_api.remove(self.context, self.params[0])
         except panel_api.PanelError as error:
@@ -159,6 +170,7 @@ class NotificationSettingsGet(Service):
 
 class NotificationSettingsPatch(Service):
     def reply(self):
+        writing(self.request)
         mode = body(self.request).get("mode")
         if mode not in preferences.MODES:
             raise BadRequest(
