@@ -31,7 +31,7 @@ class Contribution(Item):
 
     @property
     def author(self):
-        creators = self.Creators()
+        creators = self.listCreators()
         return creators[0] if creators else ""
 
     @property
