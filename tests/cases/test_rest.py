@@ -28,7 +28,7 @@ def rest_network(functional_portal):
         city="Graz",
     )
     transaction.commit()
-    return {"area": area.UID(), "hcp": hcp.UID()}
+    return {"area": area.getId(), "hcp": hcp.getId(), "hcp_uid": hcp.UID()}
 
 
 @pytest.fixture
@@ -69,6 +69,17 @@ def test_create_case(manager_request, body):
     ]
     assert data["orpha_codes"][0]["title"] == "Bladder exstrophy (ORPHA:93930)"
     assert data["sex"] == {"token": "female", "title": "Female"}
+
+
+def test_references_by_id_or_uid(manager_request, body, rest_network):
+    data = manager_request.post("/cases", json=body).json()
+    assert data["referring_hcp"] == {
+        "token": "test-university-hospital",
+        "title": "Test University Hospital (Graz, Austria)",
+    }
+    body["referring_hcp"] = rest_network["hcp_uid"]
+    data = manager_request.post("/cases", json=body).json()
+    assert data["referring_hcp"]["token"] == "test-university-hospital"
 
 
 def test_case_id_cannot_be_set(manager_request, body):

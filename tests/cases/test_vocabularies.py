@@ -103,3 +103,9 @@ def test_network_vocabularies(portal, network):
 )
 def test_vocabulary_registered(portal, name):
     assert vocabulary(name) is not None
+
+
+def test_network_tokens_are_ids_values_are_uids(portal, network):
+    hcps = vocabulary("cpms.vocabularies.healthcare_providers")
+    term = hcps.getTermByToken("test-university-hospital")
+    assert term.value == network["hcp"].UID()

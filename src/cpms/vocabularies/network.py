@@ -1,6 +1,8 @@
 """Vocabularies of the network's own content: expertise areas and providers.
 
-Values are UIDs, so renaming or moving an item keeps the references valid.
+Values (what is stored) are UIDs, so renaming an item keeps the references
+valid. Tokens (what forms and REST send) are the items' ids in /network, e.g.
+``danube-university-hospital``, readable in scripts; a UID is accepted too.
 Titles say enough to choose: "Workstream: area" and "Provider (City, Country)".
 The catalog query runs as the current user: people see only what they may.
 """
@@ -12,6 +14,17 @@ from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 from cpms.vocabularies.countries import country_name
+
+
+def _vocabulary(terms):
+    # Ids are unique in /network; should an item live elsewhere with the same
+    # id, its UID serves as its token.
+    seen = set()
+    for term in terms:
+        if term.token in seen:
+            term.token = term.value
+        seen.add(term.token)
+    return SimpleVocabulary(terms)
 
 
 def _objects(portal_type):
@@ -27,9 +40,9 @@ def expertise_areas(context=None):
         title = area.title
         if getattr(area, "workstream", None):
             title = f"{area.workstream}: {area.title}"
-        terms.append(SimpleTerm(area.UID(), token=area.UID(), title=title))
+        terms.append(SimpleTerm(area.UID(), token=area.getId(), title=title))
     terms.sort(key=lambda t: t.title.lower())
-    return SimpleVocabulary(terms)
+    return _vocabulary(terms)
 
 
 @provider(IVocabularyFactory)
@@ -45,8 +58,8 @@ def healthcare_providers(context=None):
             if part
         )
         title = f"{hcp.title} ({where})" if where else hcp.title
-        terms.append(SimpleTerm(hcp.UID(), token=hcp.UID(), title=title))
-    return SimpleVocabulary(terms)
+        terms.append(SimpleTerm(hcp.UID(), token=hcp.getId(), title=title))
+    return _vocabulary(terms)
 
 
 @provider(IVocabularyFactory)
