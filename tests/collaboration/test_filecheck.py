@@ -13,11 +13,17 @@ SVG_WITH_SCRIPT = (
     b"<script>alert(document.cookie)</script></svg>"
 )
 HTML_PAGE = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
-PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
-    "890000000d49444154789c6360f8cfc0f01f0005000201a5b1c9a60000000049"
-    "454e44ae426082"
-)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG_IMAGE = _png()
 
 
 def docx_bytes() -> bytes:
@@ -32,7 +38,7 @@ def docx_bytes() -> bytes:
     ("data", "mimetype"),
     [
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "application/pdf"),
-        (PNG_1PX, "image/png"),
+        (PNG_IMAGE, "image/png"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32, "image/jpeg"),
         (b"\x00" * 128 + b"DICM" + b"\x02\x00" * 20, "application/dicom"),
         (
