@@ -2,6 +2,7 @@
 names the field."""
 
 import re
+from datetime import date
 
 import pytest
 import transaction
@@ -180,3 +181,66 @@ def test_countries_over_rest(anon_request):
     items = response.json()["items"]
     assert {"token": "NO", "title": "Norway"} in items
     assert len(items) == 30
+
+
+@pytest.fixture
+def case_url(manager_request, body):
+    case_id = manager_request.post("/cases", json=body).json()["id"]
+    return f"/cases/{case_id}"
+
+
+def test_outcome_report_serialization(functional_portal, manager_request, case_url):
+    from plone.dexterity.utils import createContentInContainer
+
+    from cpms.content.outcome_report import LIABILITY_STATEMENT
+
+    transaction.begin()  # see what the server committed
+    case = functional_portal.unrestrictedTraverse(case_url.lstrip("/"))
+    createContentInContainer(
+        case,
+        "OutcomeReport",
+        checkConstraints=False,
+        findings="F.",
+        recommendations="R.",
+    )
+    transaction.commit()
+    data = manager_request.get(f"{case_url}/outcome-report").json()
+    assert data["liability_statement"] == LIABILITY_STATEMENT
+    assert data["signed_by"] is None
+    # read-only: a PATCH cannot sign the report
+    manager_request.patch(
+        f"{case_url}/outcome-report",
+        json={"signed_by": "admin", "liability_statement": "None.", "findings": "F2."},
+    )
+    data = manager_request.get(f"{case_url}/outcome-report").json()
+    assert data["signed_by"] is None
+    assert data["liability_statement"] == LIABILITY_STATEMENT
+    assert data["findings"] == "F2."
+
+
+def test_consent_record_withdrawal_checked_over_rest(
+    functional_portal, manager_request, case_url
+):
+    from plone.dexterity.utils import createContentInContainer
+
+    transaction.begin()  # see what the server committed
+    case = functional_portal.unrestrictedTraverse(case_url.lstrip("/"))
+    createContentInContainer(
+        case,
+        "ConsentRecord",
+        checkConstraints=False,
+        kind="research",
+        consent_language="fr",
+        consent_version="1",
+        consent_date=date(2026, 1, 12),
+    )
+    transaction.commit()
+    response = manager_request.patch(
+        f"{case_url}/consent",
+        json={"withdrawn": True, "withdrawal_date": "2026-01-10"},
+    )
+    assert response.status_code == 400
+    assert "Date of withdrawal: it cannot be before" in response.json()["message"]
+    data = manager_request.get(f"{case_url}/consent").json()
+    assert data["withdrawn"] is False
+    assert data["kind"]["token"] == "research"
