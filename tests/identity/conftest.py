@@ -125,6 +125,9 @@ def rest(portal, userid=None):
     """A requests session speaking JSON to the portal, with Basic auth."""
     session = requests.Session()
     session.headers["Accept"] = "application/json"
+    # No keep-alive: tests move the clock, and the server closes connections
+    # it then believes idle for days.
+    session.headers["Connection"] = "close"
     if userid:
         session.auth = (userid, PASSWORD)
     session.base = portal.absolute_url()

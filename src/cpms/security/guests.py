@@ -76,7 +76,13 @@ def _as_datetime(until) -> datetime:
     """A grant ends at a moment; a bare date means the end of that day (UTC)."""
     if isinstance(until, str):
         try:
-            until = datetime.fromisoformat(until)
+            until = until.strip()
+            # A bare date means "through that day".
+            until = (
+                date.fromisoformat(until)
+                if len(until) == 10
+                else datetime.fromisoformat(until)
+            )
         except ValueError:
             raise GuestAccessError(
                 "until", f"Invalid date {until!r}: use YYYY-MM-DD or an ISO datetime."
