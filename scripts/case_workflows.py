@@ -47,6 +47,11 @@ CASE_PERMISSIONS = (
     "Sharing page: Delegate Editor role",
     "Sharing page: Delegate Contributor role",
     "Sharing page: Delegate Reviewer role",
+    # Plone gives these to Editor/Reviewer/Contributor site-wide; on a case
+    # they follow View (history: it holds the workflow comments) and Modify.
+    "CMFEditions: Access previous versions",
+    "CMFEditions: Revert to previous versions",
+    "Modify view template",
     "cpms: Add Consent Record",
     "cpms: Add Contribution",
     "cpms: Add Outcome Report",
@@ -71,6 +76,9 @@ def _state(**granted):
     # Renaming a new item (plone.api, the UI's rename) needs "Copy or Move":
     # whoever may add here may also move/copy; nobody in a locked state.
     result["Copy or Move"] = result["Add portal content"]
+    result["CMFEditions: Access previous versions"] = result["View"]
+    result["CMFEditions: Revert to previous versions"] = result["Modify portal content"]
+    result["Modify view template"] = result["Modify portal content"]
     return result
 
 
