@@ -32,7 +32,7 @@ from cpms.referrals import mail
 from cpms.referrals import validators
 
 HONEYPOT = "leave_empty"
-TOKEN = "started"
+STARTED = "started"  # the hidden field with the signed time
 REFERRALS = "referrals"
 
 
@@ -40,7 +40,7 @@ def spam_problem(fields: dict) -> str | None:
     """Why a submission looks automated, or None."""
     if fields.get(HONEYPOT):
         return _("This field must stay empty.")
-    age = validators.token_age(fields.get(TOKEN) or "")
+    age = validators.token_age(fields.get(STARTED) or "")
     if age is None:
         return _(
             "The form could not be checked. Please reload the page and send it again."

@@ -55,6 +55,11 @@ SPAM_FIELDS = """
     </field>
 """
 
+# A TextLine title cannot wrap: the long one comes in after.
+CONSENT_TITLE = (
+    "I will ask the patient's consent and upload the medical records if the "
+    "network takes the case"
+)
 REFERRAL_FIELDS = (
     MODEL_HEAD
     + """
@@ -74,7 +79,9 @@ REFERRAL_FIELDS = (
     <field name="country" type="zope.schema.Choice"
            easyform:validators="cpms.eu_eea_country">
       <title>Country of your healthcare provider</title>
-      <description>The network takes referrals from providers in the EU and the EEA. If yours is elsewhere, choose "Another country" to learn where to turn.</description>
+      <description>The network takes referrals from providers in the EU and the
+        EEA. If yours is elsewhere, choose "Another country" to
+        learn where to turn.</description>
       <vocabulary>cpms.vocabularies.referral_countries</vocabulary>
       <form:widget type="z3c.form.browser.select.SelectFieldWidget">
         <prompt>True</prompt>
@@ -82,7 +89,8 @@ REFERRAL_FIELDS = (
     </field>
     <field name="expertise_area" type="zope.schema.Choice">
       <title>Expertise area</title>
-      <description>The area of the network the condition belongs to. Not sure? Leave it empty: the coordinator will choose.</description>
+      <description>The area of the network the condition belongs to. Not sure?
+        Leave it empty: the coordinator will choose.</description>
       <vocabulary>cpms.vocabularies.expertise_areas</vocabulary>
       <required>False</required>
     </field>
@@ -94,7 +102,9 @@ REFERRAL_FIELDS = (
     <field name="summary" type="zope.schema.Text"
            easyform:validators="cpms.no_identifiers">
       <title>Case summary</title>
-      <description>Age, sex, symptoms, findings, diagnosis so far and treatments tried. Do NOT enter the patient's name, address, date of birth or any identity number.</description>
+      <description>Age, sex, symptoms, findings, diagnosis so far and
+        treatments tried. Do NOT enter the patient's name, address,
+        date of birth or any identity number.</description>
     </field>
     <field name="question" type="zope.schema.Text"
            easyform:validators="cpms.no_identifiers">
@@ -103,8 +113,9 @@ REFERRAL_FIELDS = (
     </field>
     <field name="consent" type="zope.schema.Bool"
            easyform:validators="isChecked">
-      <title>If the network takes the case, I will ask the patient's consent and upload the medical records</title>
-      <description>Required: the panel can only discuss a case with the patient's consent.</description>
+      <title>{consent_title}</title>
+      <description>Required: the panel can only discuss a case with the
+        patient's consent.</description>
       <required>True</required>
     </field>
     <field name="privacy" type="collective.easyform.fields.RichLabel">
@@ -116,6 +127,8 @@ REFERRAL_FIELDS = (
     + SPAM_FIELDS
     + MODEL_TAIL
 )
+
+REFERRAL_FIELDS = REFERRAL_FIELDS.replace("{consent_title}", CONSENT_TITLE)
 
 REFERRAL_ACTIONS = (
     MODEL_HEAD

@@ -1,4 +1,5 @@
-"""Field validators and the spam time check of the easyforms (named ``IFieldValidator`` utilities).
+"""Field validators of the easyforms (named ``IFieldValidator`` utilities),
+and the signed time the spam check of cpms.referrals.actions reads.
 
 A form field names them in its model: ``easyform:validators="cpms.eu_eea_country"``.
 Each returns an error message, or None when the value is fine.

@@ -20,8 +20,10 @@ from cpms.referrals import mail
 CASES = "cases"
 
 MESSAGE_REQUIRED = {
-    "decline": "A reason is required to decline a referral: it is sent to the referrer.",
-    "request_info": "Say what information you need: the message is sent to the referrer.",
+    "decline": "A reason is required to decline a referral: "
+    "it is sent to the referrer.",
+    "request_info": "Say what information you need: "
+    "the message is sent to the referrer.",
 }
 
 
@@ -32,9 +34,9 @@ def comment_of(event) -> str:
 def check_message(referral, event):
     """Refuse request_info/decline without a message (before the state changes)."""
     transition = event.transition
-    if transition is not None and transition.id in MESSAGE_REQUIRED:
-        if not comment_of(event):
-            raise WorkflowException(MESSAGE_REQUIRED[transition.id])
+    needs_message = transition is not None and transition.id in MESSAGE_REQUIRED
+    if needs_message and not comment_of(event):
+        raise WorkflowException(MESSAGE_REQUIRED[transition.id])
 
 
 def after_transition(referral, event):
