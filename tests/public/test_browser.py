@@ -46,6 +46,17 @@ PAGES = {
 }
 
 
+# Visible form controls that no label, aria-label or aria-labelledby names.
+UNLABELLED = """
+[...document.querySelectorAll('input, select, textarea')]
+  .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+  .filter(el => el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id)
+"""
+
+
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
@@ -75,6 +86,10 @@ def test_public_page_in_chromium(browser, demo_functional_portal, name):
         assert response.status == 200
         assert expected in page.inner_text("main, #content")
         assert page.locator("h1").count() == 1
+        assert not page.evaluate(UNLABELLED), "controls without a label"
+        assert page.locator("img:not([alt])").count() == 0, "images without alt"
+        for landmark in ("header", "nav", "main, #content", "footer"):
+            assert page.locator(landmark).count() >= 1, landmark
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
         assert not errors, errors

@@ -146,3 +146,30 @@ def test_private_items_are_not_public(demo_http, demo_functional_portal):
     assert demo_http().get(path, allow_redirects=False).status_code in (302, 401, 404)
     assert "Secret draft question" not in demo_http().get("/common-problems").text
     assert "Secret draft question" in demo_http("editor").get("/common-problems").text
+
+
+@pytest.mark.parametrize(
+    ("section", "type_id"),
+    [
+        ("guides", "Guide"),
+        ("common-problems", "FAQEntry"),
+        ("newsletter", "NewsletterIssue"),
+        ("consent-forms", "ConsentForm"),
+    ],
+)
+def test_editor_gets_the_add_form(demo_http, section, type_id):
+    response = demo_http("editor").get(f"/{section}/++add++{type_id}")
+    assert response.status_code == 200
+    assert 'name="form.buttons.save"' in response.text
+    # A clinician (no staff role) is not offered the form.
+    response = demo_http("clinician").get(
+        f"/{section}/++add++{type_id}", allow_redirects=False
+    )
+    assert response.status_code in (302, 401, 403)
+
+
+def test_front_page_leads_to_the_request_access_form(demo_http):
+    html = demo_http().get("/").text
+    assert '/@@request-access"' in html
+    for section in ("refer-a-case", "guides", "common-problems", "consent-forms"):
+        assert f'/{section}"' in html, section
