@@ -149,3 +149,19 @@ def test_members_choose_their_mode_over_rest(functional_portal, rest):
     assert (
         rest("emil", password="wrong").get("@notification-settings").status_code == 401
     )
+
+
+def test_a_mail_server_outage_does_not_undo_the_action(functional_portal, rest):
+    from tests.helpers.smtp import free_port
+
+    mailhost = api.portal.get_tool("MailHost")
+    mailhost.smtp_host, mailhost.smtp_port = "127.0.0.1", free_port()  # nobody there
+    case = _panel(functional_portal)
+    set_state(case, "in_discussion")
+    transaction.commit()
+    response = rest("emil").post(
+        case.absolute_url(), json={"@type": "Contribution", "text": "Synthetic."}
+    )
+    assert response.status_code == 201, response.text
+    transaction.begin()
+    assert [o.portal_type for o in case.objectValues()] == ["Contribution"]

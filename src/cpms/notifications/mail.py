@@ -12,6 +12,7 @@ from email.utils import formataddr
 from email.utils import formatdate
 from email.utils import make_msgid
 
+import transaction
 from plone import api
 
 from cpms import logger
@@ -131,11 +132,27 @@ def build_message(recipient: str, subject: str, text: str, attachments=()):
 
 
 def send_now(recipient: str, subject: str, text: str, attachments=()) -> None:
-    """Queue the mail; MailHost delivers it when the transaction commits."""
+    """Send the mail once the transaction commits.
+
+    After the commit, not inside it: a mail server that is down must not undo
+    what the user did (sign a report, invite a panel); the failure is logged.
+    A transaction that aborts sends nothing.
+    """
     msg = build_message(recipient, subject, text, attachments)
     # As text: MailHost re-serialises Message objects with mixed line ends
     # (bare LF inside CRLF), which real SMTP servers refuse as one long line.
-    api.portal.get_tool("MailHost").send(msg.as_string(), immediate=False)
+    payload = msg.as_string()
+    mailhost = api.portal.get_tool("MailHost")
+
+    def deliver(committed: bool) -> None:
+        if not committed:
+            return
+        try:
+            mailhost.send(payload, immediate=True)
+        except Exception:  # noqa: BLE001 - log and go on: the action stands
+            logger.exception("Could not send %r to %s", subject, recipient)
+
+    transaction.get().addAfterCommitHook(deliver)
 
 
 def notify(userids, notice: Notice, exclude=()) -> list[str]:

@@ -3,6 +3,8 @@
 Bad input answers 400 with ``{"type": "BadRequest", "message": "<field>: ..."}``.
 """
 
+import json
+
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
@@ -46,7 +48,12 @@ class BinaryService(Service):
 
     def render(self):
         self.check_permission()
-        data, filename = self.file()
+        try:
+            data, filename = self.file()
+        except NotFound as error:
+            self.request.response.setStatus(404)
+            self.request.response.setHeader("Content-Type", "application/json")
+            return json.dumps({"type": "NotFound", "message": str(error)})
         response = self.request.response
         response.setHeader("Content-Type", self.mimetype)
         response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
