@@ -10,7 +10,6 @@ never undoes a decision.
 """
 
 from plone import api
-from plone.dexterity.utils import createContentInContainer
 from Products.CMFCore.WorkflowCore import WorkflowException
 
 from cpms import logger
@@ -104,11 +103,10 @@ def create_case(referral):
     expertise area and the urgency come over; who referred it stays on the
     referral (and in the guest grant).
     """
-    cases = api.portal.get()[CASES]
-    case = createContentInContainer(
-        cases,
-        "Case",
-        checkConstraints=False,
+    from cpms.content.case_id import create_case as create_case_with_id
+
+    case = create_case_with_id(
+        api.portal.get()[CASES],
         nickname=f"Referred from {country_title(referral)}",
         urgent=referral.urgency == "urgent",
         expertise_area=referral.expertise_area,
