@@ -2,6 +2,7 @@
 
 from cpms.demo import network
 from cpms.demo import public
+from cpms.demo import referrals
 from cpms.demo import users
 
 # Each builder takes the portal and creates its part of the demo, skipping
@@ -10,6 +11,7 @@ BUILDERS = [
     lambda portal: users.create_users(),
     network.build_network,
     public.build_public_content,
+    referrals.build_referrals,
 ]
 
 

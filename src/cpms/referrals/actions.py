@@ -81,14 +81,14 @@ def new_referral_id(container) -> str:
     return f"{stem}-{number}"
 
 
-def create_referral(fields: dict):
+def create_referral(fields: dict, referral_id: str | None = None):
     """A ``Referral`` in /referrals, in the workflow's initial state.
 
     The visitor is anonymous: the form is the only way in, so the item is made
     without an add-permission check (the workflow hides it from the public).
     """
     container = api.portal.get()[REFERRALS]
-    referral_id = new_referral_id(container)
+    referral_id = referral_id or new_referral_id(container)
     country = term_title(
         "cpms.vocabularies.eu_eea_countries", fields["country"], container
     )
