@@ -1,5 +1,6 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
+from cpms.demo import cases
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import referrals
@@ -11,6 +12,7 @@ BUILDERS = [
     lambda portal: users.create_users(),
     network.build_network,
     public.build_public_content,
+    cases.build_cases,
     referrals.build_referrals,
 ]
 

@@ -1,0 +1,194 @@
+"""Demo cases: three fictional patient panels in different states.
+
+- "Blue Heron (demo)": a draft the clinician is preparing (care consent recorded);
+- "Silver Otter (demo)": in discussion, with a panel (lead, two experts, a
+  guest clinician) and two contributions;
+- "Quiet Lynx (demo)": closed, with two expert contributions and a report
+  signed by the lead.
+
+Each walks the real workflow as the demo users (so its history reads like a
+real one). Cases are found again by nickname: running the builder twice
+creates nothing new. Everything is invented and tagged ``DEMO_TAG``.
+"""
+
+from datetime import date
+
+from plone import api
+
+from cpms.content.case_id import create_case
+from cpms.demo import DEMO_TAG
+
+CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
+    "clinician",
+    "lead",
+    ("expert1", "expert2"),
+    "guest",
+    "coordinator",
+)
+
+CASES = [
+    {
+        "nickname": "Blue Heron (demo)",
+        "state": "draft",
+        "sex": "female",
+        "age_band": None,
+        "year_of_birth": 2021,
+        "area": "posterior-urethral-valves",
+        "urgent": False,
+        "clinical_summary": (
+            "Fictional demo case. Antenatal bilateral hydronephrosis; valve "
+            "ablation at 10 days; rising creatinine at age 3."
+        ),
+        "clinical_question": "When should a bladder augmentation be considered?",
+        "orpha_codes": [],
+        "icd10_codes": ["Q64.2"],
+        "hpo_terms": [],
+    },
+    {
+        "nickname": "Silver Otter (demo)",
+        "state": "in_discussion",
+        "sex": "male",
+        "age_band": None,
+        "year_of_birth": 2016,
+        "area": "bladder-exstrophy",
+        "urgent": True,
+        "clinical_summary": (
+            "Fictional demo case. Classic bladder exstrophy closed at birth; "
+            "persistent incontinence after two bladder neck procedures."
+        ),
+        "clinical_question": "Is a continent diversion preferable to a third repair?",
+        "orpha_codes": [],
+        "icd10_codes": ["Q64.1"],
+        "hpo_terms": [],
+        "contributions": [
+            (LEAD, "We need the latest urodynamics before any decision."),
+            ("expert1", "In our series a third repair rarely gave continence."),
+        ],
+        "guest": True,
+    },
+    {
+        "nickname": "Quiet Lynx (demo)",
+        "state": "closed",
+        "sex": "female",
+        "age_band": None,
+        "year_of_birth": 1988,
+        "area": "retroperitoneal-fibrosis",
+        "urgent": False,
+        "clinical_summary": (
+            "Fictional demo case. Idiopathic retroperitoneal fibrosis with "
+            "bilateral ureteric obstruction, relapsing after steroid taper."
+        ),
+        "clinical_question": "Which steroid-sparing treatment does the panel advise?",
+        "orpha_codes": [],
+        "icd10_codes": ["N13.5"],
+        "hpo_terms": [],
+        "contributions": [
+            ("expert1", "Mycophenolate has worked for two similar patients here."),
+            ("expert2", "Consider tamoxifen if mycophenolate is not tolerated."),
+        ],
+        "report": {
+            "findings": "Relapsing idiopathic retroperitoneal fibrosis (demo).",
+            "recommendations": "Add mycophenolate; taper steroids over six months.",
+            "treatment_plan": "Review imaging and creatinine at three months.",
+            "references": "Demo reference list: none (fictional case).",
+        },
+    },
+]
+
+PROVIDER = "danube-university-hospital"
+
+
+def _do(obj, transition, actor, comment=""):
+    wf = api.portal.get_tool("portal_workflow")
+    with api.env.adopt_user(username=actor):
+        wf.doActionFor(obj, transition, comment=comment)
+
+
+def _existing(portal):
+    found = {}
+    for case in portal["cases"].objectValues():
+        if case.portal_type == "Case" and DEMO_TAG in case.Subject():
+            found[case.nickname] = case
+    return found
+
+
+def _network(portal):
+    network = portal.get("network")
+    provider = network.get(PROVIDER) if network is not None else None
+    return network, provider
+
+
+def build_cases(portal):
+    network, provider = _network(portal)
+    if provider is None or api.user.get(userid=CLINICIAN) is None:
+        return  # the demo network and users come first (BUILDERS order)
+    existing = _existing(portal)
+    for spec in CASES:
+        if spec["nickname"] not in existing:
+            _build(portal, network, provider, spec)
+
+
+def _build(portal, network, provider, spec):
+    area = network.get(spec["area"])
+    fields = {
+        k: v
+        for k, v in spec.items()
+        if k not in ("state", "area", "contributions", "guest", "report", "age_band")
+    }
+    with api.env.adopt_user(username=CLINICIAN):
+        case = create_case(
+            portal["cases"],
+            referring_hcp=provider.UID(),
+            referring_clinician="Dr Clara Clinician (demo)",
+            expertise_area=area.UID() if area is not None else None,
+            **fields,
+        )
+        case.setSubject([DEMO_TAG])
+        case.reindexObject()
+        api.content.create(
+            container=case,
+            type="ConsentRecord",
+            id="care-consent",
+            kind="care",
+            consent_language="en",
+            consent_version="1.0",
+            consent_date=date(2026, 1, 12),
+            recorded_by=CLINICIAN,
+        )
+    if spec["state"] == "draft":
+        return case
+    _do(case, "submit", CLINICIAN)
+    _assign_panel(case, guest=spec.get("guest", False))
+    _do(case, "open_panel", COORDINATOR)
+    for author, text in spec.get("contributions", []):
+        with api.env.adopt_user(username=author):
+            api.content.create(
+                container=case,
+                type="Contribution",
+                id=f"contribution-{author}",
+                text=f"{text} (demo)",
+            )
+    report = spec.get("report")
+    if report:
+        with api.env.adopt_user(username=LEAD):
+            obj = api.content.create(
+                container=case, type="OutcomeReport", id="outcome-report", **report
+            )
+        _do(obj, "sign", LEAD)
+        _do(case, "close", LEAD, comment="Advice given (demo).")
+    return case
+
+
+def _assign_panel(case, guest=False):
+    """What a coordinator does on the case's Sharing tab."""
+    api.user.grant_roles(username=LEAD, obj=case, roles=["Panel Lead"])
+    for expert in EXPERTS:
+        api.user.grant_roles(username=expert, obj=case, roles=["Panel Member"])
+    if guest:
+        try:  # guest grants with an end date (cpms.security.guests)
+            from cpms.security.guests import grant_guest_access
+
+            grant_guest_access(case, GUEST, granted_by=COORDINATOR)
+        except ImportError:
+            api.user.grant_roles(username=GUEST, obj=case, roles=["Guest Clinician"])
+    case.reindexObjectSecurity()

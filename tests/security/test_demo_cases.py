@@ -1,0 +1,65 @@
+"""The demo cases: three states, the demo users in their local roles."""
+
+from plone import api
+
+from cpms.demo.cases import CASES
+from cpms.demo.cases import build_cases
+
+
+def demo_cases(portal):
+    return {
+        c.nickname: c
+        for c in portal["cases"].objectValues()
+        if c.portal_type == "Case" and "demo" in c.Subject()
+    }
+
+
+def test_three_demo_cases_in_their_states(demo_portal):
+    cases = demo_cases(demo_portal)
+    assert {n: api.content.get_state(c) for n, c in cases.items()} == {
+        spec["nickname"]: spec["state"] for spec in CASES
+    }
+
+
+def test_local_roles(demo_portal):
+    cases = demo_cases(demo_portal)
+    for case in cases.values():
+        assert "Owner" in case.get_local_roles_for_userid("clinician")
+    discussed = cases["Silver Otter (demo)"]
+    assert "Panel Lead" in discussed.get_local_roles_for_userid("lead")
+    assert "Panel Member" in discussed.get_local_roles_for_userid("expert1")
+    assert "Panel Member" in discussed.get_local_roles_for_userid("expert2")
+    # Guest grants (cpms.security.guests) end by themselves: the role comes
+    # from the grant, not from a stored local role.
+    assert "Guest Clinician" in api.user.get_roles(username="guest", obj=discussed)
+    closed = cases["Quiet Lynx (demo)"]
+    assert "Guest Clinician" not in api.user.get_roles(username="guest", obj=closed)
+
+
+def test_closed_case_has_signed_report_and_two_experts(demo_portal):
+    closed = demo_cases(demo_portal)["Quiet Lynx (demo)"]
+    report = closed["outcome-report"]
+    assert api.content.get_state(report) == "signed"
+    assert report.signed_by == "lead"
+    authors = {
+        c.Creator() for c in closed.objectValues() if c.portal_type == "Contribution"
+    }
+    assert authors == {"expert1", "expert2"}
+
+
+def test_demo_users_see_what_their_roles_say(demo_portal):
+    cases = demo_cases(demo_portal)
+    draft = cases["Blue Heron (demo)"]
+    with api.env.adopt_user(username="clinician"):
+        assert api.user.has_permission("Modify portal content", obj=draft)
+    for userid in ("lead", "expert1", "guest", "editor", "helpdesk"):
+        with api.env.adopt_user(username=userid):
+            assert not api.user.has_permission("View", obj=draft), userid
+    with api.env.adopt_user(username="coordinator"):
+        assert api.user.has_permission("View", obj=draft)
+
+
+def test_builder_is_idempotent(demo_portal):
+    before = sorted(demo_cases(demo_portal))
+    build_cases(demo_portal)
+    assert sorted(demo_cases(demo_portal)) == before
