@@ -59,6 +59,14 @@ def test_demo_users_see_what_their_roles_say(demo_portal):
         assert api.user.has_permission("View", obj=draft)
 
 
+def test_demo_draft_has_no_care_consent_yet(demo_portal):
+    """The documented walk-through (docs/api.md) records it and submits."""
+    draft = demo_portal["cases"]["demo-blue-heron"]
+    kinds = [c.kind for c in draft.objectValues() if c.portal_type == "ConsentRecord"]
+    assert kinds == ["research"]
+    assert draft.case_id.startswith("ERN-")
+
+
 def test_builder_is_idempotent(demo_portal):
     before = sorted(demo_cases(demo_portal))
     build_cases(demo_portal)

@@ -1,6 +1,8 @@
 """Demo cases: three fictional patient panels in different states.
 
-- "Blue Heron (demo)": a draft the clinician is preparing (care consent recorded);
+- "Blue Heron (demo)": a draft the clinician is preparing: a research consent
+  is recorded, the care consent not yet (so it cannot be submitted: the
+  docs/api.md walk-through records it);
 - "Silver Otter (demo)": in discussion, with a panel (lead, two experts, a
   guest clinician) and two contributions;
 - "Quiet Lynx (demo)": closed, with two expert contributions and a report
@@ -9,13 +11,17 @@
 Each walks the real workflow as the demo users (so its history reads like a
 real one). Cases are found again by nickname: running the builder twice
 creates nothing new. Everything is invented and tagged ``DEMO_TAG``.
+
+Demo cases have fixed URL ids (``/cases/demo-blue-heron``) so that the
+documented examples can name them in any year; their ERN case id (title) is
+generated as for any case.
 """
 
 from datetime import date
 
 from plone import api
 
-from cpms.content.case_id import create_case
+from cpms.content.case_id import next_case_id
 from cpms.demo import DEMO_TAG
 
 CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
@@ -43,6 +49,7 @@ CASES = [
         "orpha_codes": [],
         "icd10_codes": ["Q64.2"],
         "hpo_terms": [],
+        "consent": "research",
     },
     {
         "nickname": "Silver Otter (demo)",
@@ -130,14 +137,15 @@ def build_cases(portal):
 
 def _build(portal, network, provider, spec):
     area = network.get(spec["area"])
-    fields = {
-        k: v
-        for k, v in spec.items()
-        if k not in ("state", "area", "contributions", "guest", "report", "age_band")
-    }
+    extra = ("state", "area", "contributions", "guest", "report", "age_band", "consent")
+    fields = {k: v for k, v in spec.items() if k not in extra}
+    slug = spec["nickname"].split(" (")[0].lower().replace(" ", "-")
     with api.env.adopt_user(username=CLINICIAN):
-        case = create_case(
-            portal["cases"],
+        case = api.content.create(
+            container=portal["cases"],
+            type="Case",
+            id=f"demo-{slug}",
+            case_id=next_case_id(),
             referring_hcp=provider.UID(),
             referring_clinician="Dr Clara Clinician (demo)",
             expertise_area=area.UID() if area is not None else None,
@@ -148,8 +156,8 @@ def _build(portal, network, provider, spec):
         api.content.create(
             container=case,
             type="ConsentRecord",
-            id="care-consent",
-            kind="care",
+            id=f"{spec.get('consent', 'care')}-consent",
+            kind=spec.get("consent", "care"),
             consent_language="en",
             consent_version="1.0",
             consent_date=date(2026, 1, 12),
