@@ -1,7 +1,7 @@
 """The front page's "Request access" falls back to the guides without the form."""
 
 from zope.interface import alsoProvides
-from zope.publisher.browser import TestRequest
+from zope.publisher.browser import TestRequest as PublisherRequest
 
 from cpms.browser.front_page import FrontPageView
 from cpms.interfaces import ICPMSLayer
@@ -14,10 +14,10 @@ def _request_access(portal, request):
 
 def test_request_access_link_falls_back_to_the_guides(portal):
     # Without the add-on's browser layer no @@request-access view exists.
-    assert _request_access(portal, TestRequest())["url"].endswith("/guides")
+    assert _request_access(portal, PublisherRequest())["url"].endswith("/guides")
 
 
 def test_request_access_link_goes_to_the_form(portal):
-    request = TestRequest()
+    request = PublisherRequest()
     alsoProvides(request, ICPMSLayer)
     assert _request_access(portal, request)["url"].endswith("/@@request-access")

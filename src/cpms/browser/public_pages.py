@@ -10,11 +10,15 @@ through the catalog's and Zope's permission checks.
 import re
 from collections import defaultdict
 from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
 from plone import api
 from plone.base.utils import munge_search_term
+from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from zope.component import queryUtility
 from zope.schema.interfaces import IVocabularyFactory
@@ -196,6 +200,7 @@ class CommonProblemsView(BrowserView):
     def searching(self) -> bool:
         return bool(self.query() or self.category())
 
+    @memoize
     def groups(self) -> list[dict]:
         query = {}
         # Words only: quotes, brackets and operators are query syntax to the
@@ -238,9 +243,14 @@ class FAQEntryView(BrowserView):
         return answer.output_relative_to(self.context) if answer else ""
 
 
+def _issue_date(issue) -> date:
+    """The issue's date; its creation date if none was given (e.g. over REST)."""
+    return issue.issue_date or issue.created().asdatetime().date()
+
+
 def _issues(folder) -> list:
     issues = [b.getObject() for b in _children(folder, "NewsletterIssue")]
-    return sorted(issues, key=lambda i: (i.issue_date, i.number), reverse=True)
+    return sorted(issues, key=lambda i: (_issue_date(i), i.number or 0), reverse=True)
 
 
 class NewsletterView(BrowserView):
@@ -252,12 +262,13 @@ class NewsletterView(BrowserView):
     def years(self) -> list[dict]:
         by_year = defaultdict(list)
         for issue in _issues(self.context):
-            by_year[issue.issue_date.year].append(
+            issued = _issue_date(issue)
+            by_year[issued.year].append(
                 {
                     "title": issue.Title(),
                     "number": issue.number,
-                    "date": issue.issue_date.isoformat(),
-                    "date_label": issue.issue_date.strftime("%-d %B %Y"),
+                    "date": issued.isoformat(),
+                    "date_label": issued.strftime("%-d %B %Y"),
                     "url": issue.absolute_url(),
                     "description": issue.Description(),
                     "pdf": _download_url(issue),
@@ -270,8 +281,11 @@ class NewsletterView(BrowserView):
 
 
 class NewsletterIssueView(BrowserView):
+    def date(self) -> str:
+        return _issue_date(self.context).isoformat()
+
     def date_label(self) -> str:
-        return self.context.issue_date.strftime("%-d %B %Y")
+        return _issue_date(self.context).strftime("%-d %B %Y")
 
     def body(self) -> str:
         body = self.context.body
@@ -292,9 +306,6 @@ class NewsletterFeed(BrowserView):
     name = "newsletter.rss"
 
     def __call__(self):
-        from datetime import datetime
-        from datetime import time
-
         folder = self.context
         rss = ET.Element("rss", version="2.0")
         channel = ET.SubElement(rss, "channel")
@@ -309,7 +320,7 @@ class NewsletterFeed(BrowserView):
             ET.SubElement(item, "link").text = issue.absolute_url()
             ET.SubElement(item, "guid", isPermaLink="false").text = issue.UID()
             ET.SubElement(item, "description").text = issue.Description()
-            published = datetime.combine(issue.issue_date, time(), UTC)
+            published = datetime.combine(_issue_date(issue), time(), UTC)
             ET.SubElement(item, "pubDate").text = format_datetime(published)
             if issue.file:
                 ET.SubElement(
