@@ -80,7 +80,7 @@ def test_the_helpdesk_reads_the_saved_messages(helpdesk):
     url = helpdesk.absolute_url() + "/helpdesk/contact-form/saveddata"
     for auth in (None, ("hpro1", "secret-password-1")):
         # Plone answers with its login / insufficient-privileges page.
-        assert ANSWERS["subject"] not in requests.get(url, auth=auth).text
-    response = requests.get(url, auth=("helpdesk1", "secret-password-1"))
+        assert ANSWERS["subject"] not in requests.get(url, auth=auth, timeout=30).text
+    response = requests.get(url, auth=("helpdesk1", "secret-password-1"), timeout=30)
     assert response.status_code == 200
     assert ANSWERS["subject"] in response.text

@@ -161,9 +161,10 @@ def on_login(event):
         return
     if granted:
         from plone.protect.interfaces import IDisableCSRFProtection
+        from zope.globalrequest import getRequest
         from zope.interface import alsoProvides
 
-        request = api.env.get_request()
+        request = getRequest()
         if request is not None:
             # The grants are the server's own doing on login, not a forged write.
             alsoProvides(request, IDisableCSRFProtection)

@@ -45,12 +45,12 @@ class ReferralTransition(BrowserView):
         if self.request.method == "POST" and "form.submitted" in self.request.form:
             CheckAuthenticator(self.request)
             try:
-                api.content.transition(
-                    obj=self.context,
-                    transition=self.transition_id,
-                    comment=self.comment.strip(),
+                # Not api.content.transition: it hides the workflow's own
+                # message ("a reason is required") behind a generic one.
+                api.portal.get_tool("portal_workflow").doActionFor(
+                    self.context, self.transition_id, comment=self.comment.strip()
                 )
-            except (WorkflowException, api.exc.InvalidParameterError) as exc:
+            except WorkflowException as exc:
                 self.error = str(exc)
                 return self.index()
             api.portal.show_message(
