@@ -160,12 +160,13 @@ def check_case_transition(case, event):
             )
             return
         message = "The case cannot be closed yet. It needs " + "; and ".join(problems)
+        message += "."
         if may_override:
             message += (
-                ". As a coordinator you may override this rule: close again "
+                " As a coordinator you may override this rule: close again "
                 "with the reason as comment (it is recorded)."
             )
-        raise WorkflowException(message + ".")
+        raise WorkflowException(message)
 
 
 def check_report_signing(report, event):
