@@ -50,16 +50,17 @@ def test_guest_sees_one_case_until_the_end_date(
         assert gus.get(first.absolute_url()).status_code == 200
         assert gus.get(second.absolute_url()).status_code in (401, 403)
         assert search_cases(gus, portal) == [first.absolute_url()]
-        live = coord.get(f"{portal.absolute_url()}/@guests").json()["items"]
+        live = coord.get(f"{portal.absolute_url()}/@guests?user=gus").json()["items"]
         assert [(g["user"], g["case"]) for g in live] == [("gus", first.UID())]
 
     # The day after the end date: refused at once, no job has run.
     with time_machine.travel(START + timedelta(days=10), tick=False):
         assert gus.get(first.absolute_url()).status_code in (401, 403)
-        assert coord.get(f"{portal.absolute_url()}/@guests").json()["items"] == []
+        live = coord.get(f"{portal.absolute_url()}/@guests?user=gus").json()["items"]
+        assert live == []
         # The clock's purge drops the grant and the case leaves the listings.
         purged = coord.post(f"{portal.absolute_url()}/@guests-purge").json()
-        assert purged["purged"] == [{"case": first.getId(), "user": "gus"}]
+        assert {"case": first.getId(), "user": "gus"} in purged["purged"]
         assert search_cases(gus, portal) == []
 
 
@@ -102,18 +103,20 @@ def test_guest_is_warned_once_before_the_end(
     with time_machine.travel(START, tick=False):
         guests.grant_guest_access(first, "gus", datetime(2027, 3, 10, 12, tzinfo=UTC))
         transaction.commit()
-        assert guests.purge_expired() == {"purged": [], "warned": []}
+        result = guests.purge_expired()
+        assert (first.getId(), "gus") not in result["purged"] + result["warned"]
     # Three days before the end (registry default): one warning, then none.
     with time_machine.travel(datetime(2027, 3, 7, 13, tzinfo=UTC), tick=False):
-        assert guests.purge_expired()["warned"] == [(first.getId(), "gus")]
+        assert (first.getId(), "gus") in guests.purge_expired()["warned"]
         transaction.commit()
-        assert guests.purge_expired()["warned"] == []
+        assert (first.getId(), "gus") not in guests.purge_expired()["warned"]
         transaction.commit()
-    (mail,) = smtp_server.wait_for(1)
-    assert mail["To"] == "gus@clinic.example.org"
+    mails = [m for m in smtp_server.wait_for(1) if m["To"] == "gus@clinic.example.org"]
+    (mail,) = mails
     assert "ends soon" in mail["Subject"]
     assert "2027-03-10 12:00 UTC" in mail.get_content()
-    assert len(smtp_server.messages()) == 1
+    to_gus = [m for m in smtp_server.messages() if m["To"] == "gus@clinic.example.org"]
+    assert len(to_gus) == 1
 
 
 def test_bad_grants_are_refused_with_a_reason(

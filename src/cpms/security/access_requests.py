@@ -122,6 +122,7 @@ def create_access_request(data: dict, userid: str | None = None):
         obj = api.content.create(
             container=portal[FOLDER_ID],
             type="AccessRequest",
+            id=_normalize(f"{userid}-{clean['profile']}"),
             title=f"{fullname}: {PROFILES[clean['profile']][0]} at {provider.Title()}",
             healthcare_provider=provider.UID(),
             profile=clean["profile"],
@@ -137,6 +138,13 @@ def create_access_request(data: dict, userid: str | None = None):
         obj.reindexObjectSecurity()
     logger.info("Access request %s by %s", obj.getId(), userid)
     return obj
+
+
+def _normalize(text: str) -> str:
+    from plone.i18n.normalizer.interfaces import IIDNormalizer
+    from zope.component import getUtility
+
+    return getUtility(IIDNormalizer).normalize(text, max_length=80)
 
 
 def on_transition(obj, event):
@@ -200,4 +208,10 @@ def notify_requester(obj, approved: bool):
     if obj.decision_message:
         body += f"\n\nMessage from the coordinator:\n{obj.decision_message}"
     body += f"\n\nYour requests: {portal_url}/@@request-access\n"
-    api.portal.send_email(recipient=email, subject=f"[CPMS] {subject}", body=body)
+    try:
+        # Immediate: a mail server that is down must not undo the decision.
+        api.portal.send_email(
+            recipient=email, subject=f"[CPMS] {subject}", body=body, immediate=True
+        )
+    except Exception:  # the decision stands; the mail problem is logged
+        logger.exception("Access request %s: could not mail %s", obj.getId(), email)

@@ -284,6 +284,15 @@ def _send_warning(case, userid, until) -> bool:
     if not email:
         logger.warning("Guest %s has no email: no expiry warning", userid)
         return False
+    try:
+        _mail_warning(case, email, until)
+    except Exception:  # retried on the next run
+        logger.exception("Guest %s: could not send the expiry warning", userid)
+        return False
+    return True
+
+
+def _mail_warning(case, email, until):
     api.portal.send_email(
         recipient=email,
         subject=f"[CPMS] Your guest access to case {case.Title()} ends soon",
@@ -293,8 +302,8 @@ def _send_warning(case, userid, until) -> bool:
             f"Case: {case.absolute_url()}\n\n"
             "If you still need it, ask the network's coordinator to extend it.\n"
         ),
+        immediate=True,
     )
-    return True
 
 
 @implementer(ILocalRoleProvider)
