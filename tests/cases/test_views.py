@@ -163,3 +163,27 @@ def test_edit_form_shows_field_error(browser_case):
     transaction.begin()
     assert case.nickname == "Grey Heron"
     assert case.year_of_birth == 2018
+
+
+def test_add_form_autocomplete_answers(browser_case, request_factory):
+    case, _ = browser_case
+    # a healthcare professional: who may enrol cases (cpms.security)
+    api.user.create(
+        username="hp-clara",
+        email="hp-clara@example.org",
+        password="hp-secret-123",
+        roles=["Member", "Healthcare Professional"],
+    )
+    transaction.commit()
+    session = request_factory(basic_auth=("hp-clara", "hp-secret-123"), api=False)
+    cases_url = case.aq_parent.absolute_url()
+    html = session.get(
+        f"{cases_url}/++add++Case", headers={"Accept": "text/html"}
+    ).text.replace("&amp;", "&")
+    assert "form.widgets.nickname" in html
+    assert "form.widgets.case_id" not in html
+    # the widget's options are JSON in an HTML attribute
+    urls = re.findall(r'"vocabularyUrl": "([^"]+)"', html.replace("&quot;", '"'))
+    hpo_url = next(u for u in urls if "hpo_terms" in u)
+    response = session.get(hpo_url, params={"query": "microcephaly"})
+    assert response.json()["results"][0]["id"] == "HP:0000252"
