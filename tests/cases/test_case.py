@@ -133,3 +133,20 @@ def test_case_holds_no_name_or_address_field():
     names = set(ICase.names())
     for forbidden in ("name", "first_name", "last_name", "address", "birth_date"):
         assert forbidden not in names
+
+
+def test_case_found_by_id_nickname_and_coded_terms(portal, case_data):
+    case_data.update(nickname="Quetzal", hpo_terms=["HP:0004322"])
+    case = create_case(portal["cases"], **case_data)
+    for text in (case.case_id, "Quetzal", "short stature", "exstrophy", "Q64.1"):
+        brains = api.content.find(SearchableText=text, portal_type="Case")
+        assert case.UID() in [b.UID for b in brains], text
+    assert not api.content.find(SearchableText="Quetzal microcephaly")
+
+
+def test_case_search_filtered_by_permission(portal, case):
+    from plone.app.testing import logout
+
+    assert api.content.find(SearchableText=case.case_id)
+    logout()
+    assert not api.content.find(SearchableText=case.case_id)

@@ -99,3 +99,8 @@ def test_demo_network_builder_runs_twice(demo_portal):
     before = len(api.content.find(portal_type="HealthcareProvider"))
     build_network(demo_portal)
     assert len(api.content.find(portal_type="HealthcareProvider")) == before
+
+
+def test_provider_found_by_country_name(demo_portal):
+    brains = api.content.find(SearchableText="Norway", portal_type="HealthcareProvider")
+    assert [b.getId for b in brains] == ["fjordvik-university-hospital"]
