@@ -80,7 +80,16 @@ def _state_rank(state: str) -> int:
 def my_cases(userid: str) -> dict:
     catalog = api.portal.get_tool("portal_catalog")
     now = DateTime()
-    brains = catalog.searchResults(portal_type="Case", case_people=userid)
+    # Cases where the user (or a group of theirs) holds a local role that
+    # lets them see the case: ``allowedRolesAndUsers`` names them as
+    # "user:<id>", and Plone keeps that index up to date on every change of
+    # local roles or state.  Global roles never appear as "user:" tokens.
+    user = api.user.get(userid=userid)
+    groups = user.getGroups() if user is not None else []
+    tokens = [f"user:{principal}" for principal in [userid, *groups]]
+    brains = catalog.unrestrictedSearchResults(
+        portal_type="Case", allowedRolesAndUsers=tokens
+    )
     rows = [_row(b, now, userid) for b in brains]
     # Urgent first, then what waits on me, then by state and newest first.
     rows.sort(key=lambda r: r["created"] or "", reverse=True)

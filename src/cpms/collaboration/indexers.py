@@ -61,7 +61,7 @@ def case_contributors(case):
     """Who contributed (the creators of the case's contributions)."""
     people = set()
     for obj in _items(case, "Contribution"):
-        creators = obj.Creators() if hasattr(obj, "Creators") else ()
+        creators = obj.listCreators()
         people.update(creators[:1])
     return sorted(people)
 

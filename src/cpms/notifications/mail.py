@@ -149,8 +149,8 @@ def send_now(recipient: str, subject: str, text: str, attachments=()) -> None:
             return
         try:
             mailhost.send(payload, immediate=True)
-        except Exception:  # noqa: BLE001 - log and go on: the action stands
-            logger.exception("Could not send %r to %s", subject, recipient)
+        except Exception as error:  # noqa: BLE001 - log it: the action stands
+            logger.warning("Mail %r to %s not sent: %s", subject, recipient, error)
 
     transaction.get().addAfterCommitHook(deliver)
 

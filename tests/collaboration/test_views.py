@@ -1,0 +1,56 @@
+"""Classic UI pages of panel collaboration render for the people they serve."""
+
+import transaction
+from plone import api
+from plone.app.testing import login
+
+from tests.collaboration.conftest import make_case
+from tests.collaboration.conftest import make_user
+
+
+def test_panel_page_lists_people_and_offers_invitations(demo_portal):
+    case = next(
+        c for c in demo_portal["cases"].objectValues() if "Silver Otter" in c.nickname
+    )
+    login(demo_portal, "coordinator")
+    html = api.content.get_view("panel", case, demo_portal.REQUEST)()
+    assert "Lena Lead (demo)" in html and "Emil Expert (demo)" in html
+    assert "Invite experts" in html and "every expert of an expertise area" in html
+    login(demo_portal, "expert1")
+    html = api.content.get_view("panel", case, demo_portal.REQUEST)()
+    assert "Lena Lead (demo)" in html
+    assert "Invite experts" not in html  # members see the panel, cannot change it
+
+
+def test_notification_settings_page(demo_portal):
+    login(demo_portal, "expert1")
+    html = api.content.get_view(
+        "notification-settings", demo_portal, demo_portal.REQUEST
+    )()
+    assert "One daily digest" in html and 'value="immediate"' in html
+
+
+def test_panel_form_invites_with_a_csrf_token(functional_portal, rest):
+    """The Classic form posts with plone.protect's token, like a browser."""
+    make_user("anna", fullname="Dr Anna")
+    case = make_case(functional_portal)
+    transaction.commit()
+    browser = rest()
+    browser.headers["Accept"] = "text/html"
+    page = browser.get(f"{case.absolute_url()}/@@panel").text
+    import re
+
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page).group(1)
+    response = browser.post(
+        f"{case.absolute_url()}/@@panel",
+        data={"userids:list": ["anna"], "_authenticator": token},
+    )
+    assert response.status_code == 200
+    assert "1 expert(s) invited." in response.text
+    transaction.begin()
+    assert "Panel Member" in case.get_local_roles_for_userid("anna")
+    # Without the token nothing changes.
+    forged = browser.post(f"{case.absolute_url()}/@@panel", data={"remove": "anna"})
+    assert forged.status_code == 403
+    transaction.begin()
+    assert "Panel Member" in case.get_local_roles_for_userid("anna")
