@@ -66,10 +66,11 @@ app = makerequest(app)  # noqa: F821 - bound by zconsole
 ensure_admin(app)
 site = ensure_site(app)
 setSite(site)
-# OIDC login (EU Login) from CPMS_OIDC_* or the registry; off when unset.
-from cpms.security.oidc import configure_from_environment  # noqa: E402
+# OIDC login (EU Login) from CPMS_OIDC_* or the registry (off when unset),
+# session settings and CPMS_SECURE_COOKIES: docs/identity.md.
+from cpms.security.setup import setup_identity  # noqa: E402
 
-configure_from_environment(site)
+setup_identity(site)
 transaction.commit()
 # Close the database so FileStorage writes its index (faster next start).
 app._p_jar.db().close()
