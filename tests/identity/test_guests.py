@@ -5,11 +5,13 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+import requests
 import time_machine
 import transaction
 from plone import api
 
 from cpms.security import guests
+from tests.identity.conftest import PASSWORD
 from tests.identity.conftest import make_case
 from tests.identity.conftest import make_user
 from tests.identity.conftest import rest
@@ -49,6 +51,10 @@ def test_guest_sees_one_case_until_the_end_date(
 
         assert gus.get(first.absolute_url()).status_code == 200
         assert gus.get(second.absolute_url()).status_code in (401, 403)
+        # The case's page too, in the browser.
+        page = requests.get(first.absolute_url(), auth=("gus", PASSWORD), timeout=30)
+        assert page.status_code == 200
+        assert "Blue Heron" in page.text
         assert search_cases(gus, portal) == [first.absolute_url()]
         live = coord.get(f"{portal.absolute_url()}/@guests?user=gus").json()["items"]
         assert [(g["user"], g["case"]) for g in live] == [("gus", first.UID())]
