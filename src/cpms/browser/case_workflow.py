@@ -12,6 +12,7 @@ import transaction
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from plone.app.layout.viewlets.common import ViewletBase
+from plone.app.workflow.browser.sharing import SharingView
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
@@ -57,3 +58,17 @@ class CaseStatusViewlet(ViewletBase):
     def fullname(self, userid):
         user = api.user.get(userid=userid) if userid else None
         return (user and user.getProperty("fullname")) or userid
+
+
+class CaseSharingView(SharingView):
+    """The Sharing tab of a case.
+
+    Plone's form always saves the "inherit permissions" checkbox, which needs
+    "Modify portal content": a coordinator, who assembles the panel but does
+    not edit the case, could not save at all. On a case inheriting local
+    roles means nothing (its readers are named on the case itself), so the
+    checkbox is not offered.
+    """
+
+    def can_edit_inherit(self):
+        return False
