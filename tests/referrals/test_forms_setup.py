@@ -46,3 +46,12 @@ def test_setup_is_idempotent(portal):
     setup_referrals(portal)
     assert portal["refer-a-case"]["referral-form"].title == "Changed by staff"
     assert portal["refer-a-case"].objectIds() == ["referral-form"]
+
+
+def test_registry_defaults(portal):
+    assert (
+        api.portal.get_registry_record("cpms.helpdesk_email")
+        == "helpdesk@cpms.example.org"
+    )
+    assert api.portal.get_registry_record("cpms.form_min_fill_seconds") == 3
+    assert api.portal.get_registry_record("cpms.referral_notify_emails") in ([], None)
