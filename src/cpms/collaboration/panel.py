@@ -12,6 +12,7 @@ from cpms.collaboration.utils import CASE_ROLES
 from cpms.collaboration.utils import local_roles
 
 MEMBER_ROLE = "Panel Member"
+ON_CASE_ROLES = {"Owner", "Panel Lead", "Panel Member"}
 HP_ROLE = "Healthcare Professional"
 
 
@@ -52,7 +53,8 @@ def invite(case, userids, notify_mail=True) -> list[str]:
     for userid in userids:
         check_invitee(userid)
     current = local_roles(case)
-    new = [u for u in userids if MEMBER_ROLE not in current.get(u, set())]
+    # Already on the case (lead, member, or its referring clinician): skipped.
+    new = [u for u in userids if not current.get(u, set()) & ON_CASE_ROLES]
     for userid in new:
         # username=, never user=: user= would drop the other local roles.
         api.user.grant_roles(username=userid, obj=case, roles=[MEMBER_ROLE])

@@ -1,6 +1,7 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
 from cpms.demo import cases
+from cpms.demo import collaboration
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import referrals
@@ -13,6 +14,7 @@ BUILDERS = [
     network.build_network,
     public.build_public_content,
     cases.build_cases,
+    collaboration.configure_collaboration,
     referrals.build_referrals,
 ]
 
