@@ -73,6 +73,10 @@ oidc-dev: instance ## Serve the portal with a local OpenID Connect provider on l
 purge-guests: instance ## Drop expired guest grants, reindex security, warn guests (daily, from cron)
 	$(BIN)/zconsole run $(ZOPE_CONF) scripts/purge_guests.py
 
+.PHONY: send-digests
+send-digests: instance ## Mail the daily digests to members who chose them (daily, from cron)
+	$(BIN)/zconsole run $(ZOPE_CONF) scripts/send_digests.py
+
 # --- quality -------------------------------------------------------------
 
 .PHONY: test
