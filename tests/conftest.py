@@ -6,8 +6,11 @@ adds ``portal``, ``http_request``, ``installer``, ``setup_tool`` and friends.
 """
 
 import pytest
+from plone.testing.zope import STARTUP
 from pytest_plone import fixtures_factory
 
+from cpms.testing import CPMS_DEMO_FIXTURE
+from cpms.testing import CPMS_FIXTURE
 from cpms.testing import DEMO_FUNCTIONAL_TESTING
 from cpms.testing import DEMO_INTEGRATION_TESTING
 from cpms.testing import FUNCTIONAL_TESTING
@@ -26,6 +29,36 @@ globals().update(
         )
     )
 )
+
+
+# pytest-plone keeps every layer set up for the whole session, side by side.
+# plone.testing expects one branch at a time: the layers share one stack of
+# databases (the ``zodbDB`` resource of STARTUP), and Zope's app, which
+# integration tests and the WSGI server use, is the top of that stack: the
+# layer set up last. Without this, plain tests saw the demo content, or demo
+# tests saw none, depending on which layer pytest happened to set up last.
+_SANDBOX_OF_FIXTURE = {
+    "demo_integration": CPMS_DEMO_FIXTURE,
+    "demo_functional": CPMS_DEMO_FIXTURE,
+    "integration": CPMS_FIXTURE,
+    "functional": CPMS_FIXTURE,
+}
+
+
+@pytest.fixture(autouse=True)
+def _database_of_the_test_layer(request):
+    """Put the database of the test's own layer on top for the test."""
+    stack = STARTUP._resources["zodbDB"]
+    original = list(stack)
+    for name, sandbox in _SANDBOX_OF_FIXTURE.items():
+        if name in request.fixturenames:
+            for index, (_db, layer) in enumerate(stack):
+                if layer is sandbox:
+                    stack.append(stack.pop(index))
+                    break
+            break
+    yield
+    stack[:] = original
 
 
 @pytest.fixture
