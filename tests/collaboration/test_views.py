@@ -54,3 +54,39 @@ def test_panel_form_invites_with_a_csrf_token(functional_portal, rest):
     assert forged.status_code == 403
     transaction.begin()
     assert "Panel Member" in case.get_local_roles_for_userid("anna")
+
+
+def test_meeting_and_medical_file_pages(demo_portal):
+    from datetime import datetime
+
+    from plone.namedfile.file import NamedBlobFile
+
+    from tests.collaboration.test_filecheck import PNG_IMAGE
+
+    case = next(
+        c for c in demo_portal["cases"].objectValues() if "Silver Otter" in c.nickname
+    )
+    login(demo_portal, "lead")
+    meeting = api.content.create(
+        container=case,
+        type="Meeting",
+        title="Panel meeting",
+        start=datetime(2026, 12, 3, 14, 0),
+        end=datetime(2026, 12, 3, 15, 0),
+        timezone="Europe/Paris",
+        attendees=["lead", "expert1"],
+    )
+    html = meeting.restrictedTraverse("@@view")()
+    assert "Thursday 03 December 2026, 14:00 - 15:00 (Europe/Paris)" in html
+    assert meeting.video_url in html and "Emil Expert (demo)" in html
+    assert "@@ics" in html
+    login(demo_portal, "expert1")
+    scan = api.content.create(
+        container=case,
+        type="MedicalFile",
+        title="X-ray",
+        file=NamedBlobFile(PNG_IMAGE, filename="xray.png"),
+    )
+    html = scan.restrictedTraverse("@@view")()
+    assert "PNG image" in html and "@@download/file" in html
+    assert "@@images/preview" in html  # the thumbnail

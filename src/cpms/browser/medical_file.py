@@ -40,10 +40,10 @@ class SafeImages(ImageScaling):
             raise NotFound(self, name, request)
         return super().publishTraverse(request, name)
 
-    def scale(self, fieldname=None, scale=None, **parameters):
+    def scale(self, fieldname=None, *args, **kwargs):
         if fieldname not in (None, "preview"):
             return None
-        return super().scale("preview", scale=scale, **parameters)
+        return super().scale("preview", *args, **kwargs)
 
 
 class MedicalFileView(BrowserView):
