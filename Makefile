@@ -40,6 +40,7 @@ system-deps: ## Debian packages the tests need (Chromium, PostgreSQL); idempoten
 requirements: | $(UV) ## Re-resolve requirements.txt from requirements.in (no pre-releases)
 	$(UV) pip compile --prerelease=disallow --python-version 3.11 \
 	  --no-header --annotation-style line requirements.in -o requirements.txt
+	$(PYTHON) scripts/buildout_versions.py
 
 .PHONY: instance
 instance: install ## Render instance/etc/ (zope.conf, zope.ini, site.zcml)
@@ -77,6 +78,29 @@ purge-guests: instance ## Drop expired guest grants, reindex security, warn gues
 send-digests: instance ## Mail the daily digests to members who chose them (daily, from cron)
 	$(BIN)/zconsole run $(ZOPE_CONF) scripts/send_digests.py
 
+# --- zc.buildout (docs/deployment.md) -------------------------------------
+
+BUILDOUT_VENV := buildout-venv
+WHEELHOUSE := wheelhouse
+
+$(BUILDOUT_VENV)/bin/buildout: requirements.txt
+	$(PYTHON) -m venv $(BUILDOUT_VENV)
+	$(BUILDOUT_VENV)/bin/pip install --quiet -c requirements.txt zc.buildout setuptools
+	touch $@
+
+.PHONY: buildout-versions
+buildout-versions: ## Regenerate versions.cfg (buildout's pins) from requirements.txt
+	$(PYTHON) scripts/buildout_versions.py
+
+.PHONY: buildout-tools
+buildout-tools: $(BUILDOUT_VENV)/bin/buildout install ## buildout-venv/, pinned wheels in wheelhouse/, their eggs in eggs/
+	$(BIN)/python scripts/buildout_wheelhouse.py $(WHEELHOUSE)
+	$(BUILDOUT_VENV)/bin/python scripts/buildout_eggs.py $(WHEELHOUSE) eggs
+
+.PHONY: buildout
+buildout: buildout-tools ## Build bin/instance with zc.buildout from the same pins (wheelhouse only)
+	$(BUILDOUT_VENV)/bin/buildout buildout:index=$(CURDIR)/$(WHEELHOUSE) buildout:find-links=$(CURDIR)/$(WHEELHOUSE)
+
 # --- quality -------------------------------------------------------------
 
 .PHONY: test
@@ -101,4 +125,4 @@ reset: ## Delete the local database, blobs and logs (instance/var)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, rendered configuration and buildout parts
-	rm -rf $(VENV) instance/etc bin parts develop-eggs .installed.cfg
+	rm -rf $(VENV) instance/etc bin parts develop-eggs eggs .installed.cfg $(BUILDOUT_VENV) $(WHEELHOUSE)

@@ -23,9 +23,13 @@ def ensure_admin(app):
     if users.getUserById(ADMIN_USER) is None:
         users._doAddUser(ADMIN_USER, ADMIN_PASSWORD, ["Manager"], [])
         print(f"Created Zope user {ADMIN_USER!r}")
-    else:
-        # The root user folder is a PAS: the password lives in its user manager.
+    elif "users" in users.objectIds():
+        # A PAS root user folder: the password lives in its user manager.
         users.users.updateUserPassword(ADMIN_USER, ADMIN_PASSWORD)
+    else:
+        # Zope's basic user folder, e.g. holding the admin of a buildout's
+        # inituser file (plone.recipe.zope2instance `user` option).
+        users._doChangeUser(ADMIN_USER, ADMIN_PASSWORD, ["Manager"], [])
     transaction.commit()
 
 

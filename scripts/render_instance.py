@@ -7,6 +7,8 @@ CI and a multi-instance deployment alike:
   CPMS_PORT        port                            (8080)
   CPMS_THREADS     waitress worker threads         (4)
   CPMS_DATA_DIR    Data.fs, blobs, logs, caches    (instance/var)
+  CPMS_INSTANCE_ETC  where the configuration goes  (instance/etc); one per
+                   Zope process when several share a RelStorage database
   CPMS_STORAGE     filestorage | relstorage        (filestorage)
   CPMS_RELSTORAGE_DSN  PostgreSQL DSN, with CPMS_STORAGE=relstorage
 """
@@ -50,8 +52,8 @@ def render(name: str, values: dict[str, str]) -> str:
 
 def main():
     values = settings()
-    etc = INSTANCE / "etc"
-    etc.mkdir(exist_ok=True)
+    etc = Path(os.environ.get("CPMS_INSTANCE_ETC") or INSTANCE / "etc").resolve()
+    etc.mkdir(parents=True, exist_ok=True)
     data_dir = Path(values["data_dir"])
     for sub in ("filestorage", "blobstorage", "log", "cache"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
