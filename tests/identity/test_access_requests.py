@@ -172,3 +172,35 @@ def test_rejected_request_grants_nothing_and_tells_why(
     transaction.begin()
     assert "Coordinator" not in api.user.get_roles(username="hanna")
     assert api.group.get(groupname="hcp-graz-university-hospital") is None
+
+
+def test_request_page_and_coordinator_links(functional_portal, network, coordinator):
+    import requests
+
+    make_user("hanna")
+    transaction.commit()
+    created = ask(
+        rest(functional_portal, "hanna"), functional_portal, network["hcp"].UID()
+    )
+    page = requests.get(
+        created.json()["@id"], auth=("hanna", "a-long-test-password-1"), timeout=30
+    )
+    assert page.status_code == 200
+    assert "Graz University Hospital" in page.text
+    assert "Healthcare professional" in page.text
+    assert network["hcp"].UID() not in page.text
+    assert "Decide in the queue" not in page.text
+    home = requests.get(
+        functional_portal.absolute_url(),
+        auth=(coordinator, "a-long-test-password-1"),
+        timeout=30,
+    )
+    assert "@@access-requests-queue" in home.text
+    assert "@@guest-access" in home.text
+    member_home = requests.get(
+        functional_portal.absolute_url(),
+        auth=("hanna", "a-long-test-password-1"),
+        timeout=30,
+    )
+    assert "@@access-requests-queue" not in member_home.text
+    assert "@@request-access" in member_home.text

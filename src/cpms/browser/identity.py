@@ -286,3 +286,23 @@ class GuestAccessView(BrowserView):
 
     def today(self):
         return date.today().isoformat()
+
+
+class AccessRequestView(BrowserView):
+    """The default view of an AccessRequest: names, not UIDs."""
+
+    def info(self):
+        context = self.context
+        user = api.user.get(userid=context.requester)
+        fullname = user.getProperty("fullname", "") if user is not None else ""
+        state = api.content.get_state(context)
+        return {
+            "state": state,
+            "requester": f"{fullname} ({context.requester})"
+            if fullname
+            else context.requester,
+            "provider": context.provider_title(),
+            "profile": context.profile_label(),
+            "can_review": state == "pending"
+            and api.user.has_permission("cpms: Review Access Requests", obj=context),
+        }
