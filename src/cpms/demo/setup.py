@@ -1,6 +1,7 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
 from cpms.demo import cases
+from cpms.demo import identity
 from cpms.demo import collaboration
 from cpms.demo import network
 from cpms.demo import public
@@ -16,6 +17,7 @@ BUILDERS = [
     cases.build_cases,
     collaboration.configure_collaboration,
     referrals.build_referrals,
+    identity.build_access_requests,
 ]
 
 

@@ -133,6 +133,10 @@ def create_access_request(data: dict, userid: str | None = None):
         obj.setCreators([userid])
         # The requester owns the request (and so may see it), whoever ran this.
         obj.changeOwnership(user.getUser() if hasattr(user, "getUser") else user)
+        # Only the requester: not whoever ran this on their behalf.
+        others = [u for u, _r in obj.get_local_roles() if u != userid]
+        if others:
+            obj.manage_delLocalRoles(others)
         obj.manage_setLocalRoles(userid, ["Owner"])
         obj.reindexObject()
         obj.reindexObjectSecurity()
