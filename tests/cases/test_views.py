@@ -141,9 +141,13 @@ def test_edit_form_shows_field_error(browser_case):
         "form.widgets.nickname": "jane.doe@example.org",
         "form.widgets.sex:list": "female",
         "form.widgets.year_of_birth": "2019",
-        "form.widgets.referring_hcp:list": "test-university-hospital",
+        "form.widgets.referring_hcp:list": api.content.get(
+            UID=case.referring_hcp
+        ).getId(),
         "form.widgets.referring_clinician": TEST_USER_ID,
-        "form.widgets.expertise_area:list": "bladder-anomalies",
+        "form.widgets.expertise_area:list": api.content.get(
+            UID=case.expertise_area
+        ).getId(),
         "form.widgets.clinical_summary": "Summary.",
         "form.widgets.clinical_question": "Question?",
         "form.widgets.hpo_terms": "HP:0000252",
