@@ -23,14 +23,16 @@ from cpms.security.case_workflow import last_info_request
 
 class CaseStatusModifyView(ContentStatusModifyView):
     def __call__(self, workflow_action=None, comment="", **kwargs):
+        # Nothing of a refused transition may be kept (the effective date
+        # Plone's view sets first, for one); a savepoint, not a doomed
+        # transaction, so that folder_publish may go on with other items.
+        savepoint = transaction.savepoint(optimistic=True)
         try:
             return super().__call__(
                 workflow_action=workflow_action, comment=comment, **kwargs
             )
         except WorkflowException as error:
-            # Nothing of the refused transition may be kept (the effective
-            # date the parent view sets first, for one).
-            transaction.doom()
+            savepoint.rollback()
             IStatusMessage(self.request).add(str(error), type="error")
             url = f"{self.context.absolute_url()}/content_status_history"
             if workflow_action:

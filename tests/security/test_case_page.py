@@ -1,0 +1,56 @@
+"""What a case's page tells its readers: its state, an open request for
+information, the audit trail; and refusals of the workflow as messages."""
+
+import transaction
+from plone.testing.zope import Browser
+
+from tests.security.helpers import PASSWORD
+from tests.security.helpers import build_case
+from tests.security.helpers import do
+from tests.security.helpers import userid
+
+
+def browser(app, row):
+    b = Browser(app)
+    b.handleErrors = False
+    b.addHeader("Authorization", f"Basic {userid(row)}:{PASSWORD}")
+    return b
+
+
+def test_request_for_information_and_override_shown(functional):
+    portal, app = functional["portal"], functional["app"]
+    returned = build_case(portal, "draft")  # sent back with a message
+    overridden = build_case(portal, "in_discussion")
+    do(overridden, "close", userid("coordinator"), comment="Lead on long leave.")
+    transaction.commit()
+
+    owner = browser(app, "owner")
+    owner.open(returned.absolute_url())
+    assert "Information requested" in owner.contents
+    assert "Please add the MRI report." in owner.contents
+
+    coordinator = browser(app, "coordinator")
+    coordinator.open(overridden.absolute_url())
+    assert "Audit trail" in coordinator.contents
+    assert "close_override" in coordinator.contents
+    assert "Lead on long leave." in coordinator.contents
+
+
+def test_request_info_without_message_is_explained(functional):
+    """As a coordinator, who may not edit the case: the form must still work."""
+    portal, app = functional["portal"], functional["app"]
+    case = build_case(portal, "in_discussion")
+    transaction.commit()
+    lead = browser(app, "coordinator")
+    lead.open(case.absolute_url())
+    lead.getLink(url="workflow_action=request_info").click()
+    assert "request_info needs a comment" in lead.contents
+    # The user lands on Plone's form where a comment can be written.
+    assert "content_status_history" in lead.url
+    lead.getControl(name="comment").value = "Which antibiotics were tried?"
+    lead.getControl(name="workflow_action").value = ["request_info"]
+    # A case is a folder: Plone's form lists it under "paths" (ticked).
+    lead.getControl(name="form.button.FolderPublish").click()
+    assert "Item state changed" in lead.contents
+    transaction.begin()
+    assert portal.portal_workflow.getInfoFor(case, "review_state") == "draft"
