@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: Chromium for browser journeys,
-# (add PostgreSQL here once a RelStorage test needs it). Installs only what is missing.
+# PostgreSQL for the RelStorage test (tests/deployment). Installs only what is missing.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core)
+packages=(chromium fonts-dejavu-core postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

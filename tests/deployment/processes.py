@@ -84,10 +84,11 @@ class Server:
             if self.process.poll() is not None:
                 raise AssertionError(f"{self.command} exited:\n{self.output()}")
             try:
-                response = requests.get(url, timeout=10)
+                # The first page compiles templates: slow on a busy machine.
+                response = requests.get(url, timeout=(2, 120))
                 if response.status_code == 200:
                     return response
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.5)
         raise AssertionError(f"{url} not serving after {timeout} s:\n{self.output()}")

@@ -9,6 +9,7 @@ run on a machine downloads anything.
 import os
 import re
 import secrets
+import signal
 
 import pytest
 import requests
@@ -83,7 +84,8 @@ def test_buildout_instance_serves_the_portal(tmp_path):
         assert site.json()["title"] == "CPMS portal"
     finally:
         code = zope.stop()
-    assert code == 0, zope.output()
+    # SIGTERM ends waitress at once; only a hang would need SIGKILL.
+    assert code in (0, -signal.SIGTERM), zope.output()
 
 
 def _clean_env():
