@@ -68,8 +68,11 @@ def ensure_section(portal, section: Section):
     allowed = [t for t in section.allowed_types if t in types_tool.objectIds()]
     behavior = constrains.ISelectableConstrainTypes(folder)
     behavior.setConstrainTypesMode(constrains.ENABLED)
-    behavior.setLocallyAllowedTypes(allowed)
-    behavior.setImmediatelyAddableTypes(allowed)
+    # Plone checks the *current* user's add permissions here; the profile may
+    # be re-run by a site administrator who cannot add clinical types.
+    with api.env.adopt_roles(["Manager"]):
+        behavior.setLocallyAllowedTypes(allowed)
+        behavior.setImmediatelyAddableTypes(allowed)
     if section.layout:
         folder.setLayout(section.layout)
     # Sections are the main navigation. Stored explicitly: during install the
