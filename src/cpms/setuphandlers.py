@@ -27,11 +27,8 @@ class HiddenProfiles:
 def post_install(context):
     """Create the site structure; safe to run again (it only fills gaps)."""
     portal = api.portal.get()
-    # As Manager: Plone accepts only types the *current user* may add in a
-    # folder's add restrictions, and an upgrade may run as Site Administrator.
-    with api.env.adopt_roles(["Manager"]):
-        for section in SECTIONS:
-            ensure_section(portal, section)
+    for section in SECTIONS:
+        ensure_section(portal, section)
     set_front_page(portal)
     set_mail_defaults()
     # /refer-a-case and /helpdesk forms, /referrals for staff (cpms.referrals).
