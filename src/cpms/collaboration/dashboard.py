@@ -134,9 +134,12 @@ def coordinator() -> dict:
         end = brain.case_closed
         if isinstance(start, DateTime) and isinstance(end, DateTime):
             durations.append(end - start)
+    # Counted by the indexes alone: len() of a result wakes no brain.
     counts = {}
-    for brain in catalog.searchResults(portal_type="Case"):
-        counts[brain.review_state] = counts.get(brain.review_state, 0) + 1
+    for state in catalog.uniqueValuesFor("review_state"):
+        found = len(catalog.searchResults(portal_type="Case", review_state=state))
+        if found:
+            counts[state] = found
     return {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "by_state": counts,
