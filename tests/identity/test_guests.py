@@ -156,3 +156,30 @@ def test_default_length_from_the_registry(portal, int_network):
         assert "gus" not in dict(case.get_local_roles())
     with time_machine.travel(START + timedelta(days=15), tick=False):
         assert "Guest Clinician" not in api.user.get_roles(username="gus", obj=case)
+
+
+def test_sharing_tab_grant_becomes_an_expiring_grant(
+    functional_portal, two_cases, coordinator
+):
+    """A guest given on the Sharing tab (REST @sharing) still loses access."""
+    first, _second = two_cases
+    portal = functional_portal
+    coord = rest(portal, coordinator)
+    gus = rest(portal, "gus")
+    with time_machine.travel(START, tick=False):
+        shared = coord.post(
+            f"{first.absolute_url()}/@sharing",
+            json={
+                "entries": [
+                    {"id": "gus", "type": "user", "roles": {"Guest Clinician": True}}
+                ]
+            },
+        )
+        assert shared.status_code == 204, shared.text
+        assert gus.get(first.absolute_url()).status_code == 200
+        live = coord.get(f"{portal.absolute_url()}/@guests?user=gus").json()["items"]
+        (grant,) = live
+        days = api.portal.get_registry_record("cpms.identity.guest_default_days")
+        assert grant["until"].startswith(f"{(START + timedelta(days=days)).date()}")
+    with time_machine.travel(START + timedelta(days=days, hours=1), tick=False):
+        assert gus.get(first.absolute_url()).status_code in (401, 403)

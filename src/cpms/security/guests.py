@@ -329,3 +329,31 @@ class GuestRoleProvider:
     def getAllRoles(self):
         for userid in self._live():
             yield userid, (ROLE,)
+
+
+def on_local_roles_modified(case, event):
+    """Turn a Guest Clinician role given on the Sharing tab into a grant.
+
+    The Sharing tab (and REST ``@sharing``) stores plain local roles, which
+    never end. Every guest grant must end by itself, so a plain role is
+    replaced by a grant of the default length; a live grant is kept as it is.
+    """
+    changed = False
+    for principal, roles in list(case.get_local_roles()):
+        if ROLE not in roles:
+            continue
+        remaining = [role for role in roles if role != ROLE]
+        if remaining:
+            case.manage_setLocalRoles(principal, remaining)
+        else:
+            case.manage_delLocalRoles([principal])
+        changed = True
+        if principal in {g.userid for g in grants_on(case)}:
+            continue
+        try:
+            grant_guest_access(case, principal)
+        except GuestAccessError as error:
+            # Groups and unknown ids cannot be guests: the role is dropped.
+            logger.warning("No guest grant for %s on %s: %s", principal, case, error)
+    if changed:
+        case.reindexObjectSecurity()
