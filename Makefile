@@ -101,6 +101,14 @@ buildout-tools: $(BUILDOUT_VENV)/bin/buildout install ## buildout-venv/, pinned 
 buildout: buildout-tools ## Build bin/instance with zc.buildout from the same pins (wheelhouse only)
 	$(BUILDOUT_VENV)/bin/buildout buildout:index=$(CURDIR)/$(WHEELHOUSE) buildout:find-links=$(CURDIR)/$(WHEELHOUSE)
 
+# --- benchmarks (not tests) ----------------------------------------------
+
+.PHONY: bench
+bench: install ## Front page requests/s: cpms next to a stock Plone site (benchmarks/)
+	@command -v wrk >/dev/null || [ "$$(id -u)" -ne 0 ] || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
+	$(BIN)/python benchmarks/front_page.py
+
 # --- quality -------------------------------------------------------------
 
 .PHONY: test
