@@ -12,6 +12,8 @@ from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
+from cpms.structure import FRONT_PAGE_DESCRIPTION
+
 SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = os.environ.get("CPMS_ADMIN_PASSWORD", "admin")
@@ -55,7 +57,7 @@ def ensure_site(app):
         {
             "site_id": SITE_ID,
             "title": "CPMS portal",
-            "description": "Expert advice across borders for rare and complex conditions.",
+            "description": FRONT_PAGE_DESCRIPTION,
             "default_language": "en",
             "portal_timezone": "Europe/Brussels",
             "setup_content": WITH_DEMO,

@@ -1,4 +1,4 @@
-"""The portal's MailHost delivers to a real SMTP server (the fixture other tests use)."""
+"""The portal's MailHost delivers to a real SMTP server (the shared fixture)."""
 
 import transaction
 from plone import api

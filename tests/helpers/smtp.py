@@ -83,7 +83,7 @@ class SMTPServer:
         box = mailbox.Maildir(self.maildir, factory=None, create=True)
         found = [
             email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
-            for key in box.keys()
+            for key in box.iterkeys()
         ]
         return sorted(found, key=lambda m: m.get("Date", ""))
 
