@@ -115,6 +115,10 @@ bench: install ## Front page requests/s: cpms next to a stock Plone site (benchm
 test: install system-deps ## Set everything up and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+.PHONY: screenshots
+screenshots: install system-deps ## Refresh docs/screenshots/ from the browser tests
+	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py
+
 .PHONY: lint
 lint: install ## ruff check and format check
 	$(BIN)/ruff check src tests scripts benchmarks
