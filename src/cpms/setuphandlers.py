@@ -72,6 +72,18 @@ def ensure_section(portal, section: Section):
         behavior.setImmediatelyAddableTypes(allowed)
     if section.layout:
         folder.setLayout(section.layout)
+    if section.readers:
+        # Re-applied on every run: a security update of the folder's
+        # workflow resets them.
+        for permission in (
+            "View",
+            "Access contents information",
+            "List folder contents",
+        ):
+            folder.manage_permission(
+                permission, roles=list(section.readers), acquire=False
+            )
+        folder.reindexObjectSecurity()
     # Sections are the main navigation. Stored explicitly: during install the
     # behaviour default is not seen by the catalog, which then leaves the
     # folder out of the navigation.

@@ -22,6 +22,9 @@ class Section:
     # Network staff (the site-wide Editor role) may add the allowed types here;
     # Plone gives Editors no "Add portal content" of their own.
     editors_add: bool = False
+    # Private sections: the roles that may see and list the folder itself
+    # (its items keep their own workflow). Empty: as the folder's workflow says.
+    readers: tuple[str, ...] = ()
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -88,6 +91,7 @@ SECTIONS: tuple[Section, ...] = (
         "Referral requests from clinicians outside the network.",
         ("Referral",),
         public=False,
+        readers=("Manager", "Site Administrator", "Coordinator", "Helpdesk"),
     ),
     Section(
         "access-requests",
@@ -95,6 +99,7 @@ SECTIONS: tuple[Section, ...] = (
         "Requests for authorisation to use the portal.",
         ("AccessRequest",),
         public=False,
+        readers=("Manager", "Site Administrator", "Coordinator"),
     ),
     Section(
         "cases",

@@ -34,7 +34,7 @@ class FrontPageView(BrowserView):
             ways.append(
                 {
                     "title": "My cases",
-                    "url": f"{portal_url}/cases",
+                    "url": f"{portal_url}/@@my-cases",
                     "text": "The patient panels you take part in.",
                 }
             )
