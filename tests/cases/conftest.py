@@ -1,31 +1,16 @@
 """Fixtures of the case tests: a small network and a valid case."""
 
 import pytest
-from plone import api
 from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
 
 from cpms.content.case_id import create_case
+from tests.helpers.network import make_test_network
 
 
 @pytest.fixture
 def network(portal):
     """One expertise area and one provider, created as Manager."""
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    area = api.content.create(
-        container=portal["network"],
-        type="ExpertiseArea",
-        title="Bladder anomalies",
-        workstream="Paediatric urology",
-    )
-    hcp = api.content.create(
-        container=portal["network"],
-        type="HealthcareProvider",
-        title="Test University Hospital",
-        country="AT",
-        city="Graz",
-        expertise_areas=[area.UID()],
-    )
+    area, hcp = make_test_network(portal)
     return {"area": area, "hcp": hcp}
 
 

@@ -6,28 +6,14 @@ from datetime import date
 
 import pytest
 import transaction
-from plone import api
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
+
+from tests.helpers.network import make_test_network
 
 
 @pytest.fixture
 def rest_network(functional_portal):
     portal = functional_portal
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    area = api.content.create(
-        container=portal["network"],
-        type="ExpertiseArea",
-        title="Bladder anomalies",
-        workstream="Paediatric urology",
-    )
-    hcp = api.content.create(
-        container=portal["network"],
-        type="HealthcareProvider",
-        title="Test University Hospital",
-        country="AT",
-        city="Graz",
-    )
+    area, hcp = make_test_network(portal)
     transaction.commit()
     return {"area": area.getId(), "hcp": hcp.getId(), "hcp_uid": hcp.UID()}
 

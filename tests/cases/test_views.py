@@ -16,6 +16,7 @@ from zope.interface import alsoProvides
 from cpms.content.case_id import create_case
 from cpms.content.outcome_report import LIABILITY_STATEMENT
 from cpms.interfaces import ICPMSLayer
+from tests.helpers.network import make_test_network
 
 
 def add_item(case, type_id, **fields):
@@ -77,20 +78,7 @@ def _form_fields(html):
 @pytest.fixture
 def browser_case(functional_portal, request_factory):
     portal = functional_portal
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    area = api.content.create(
-        container=portal["network"],
-        type="ExpertiseArea",
-        title="Bladder anomalies",
-        workstream="Paediatric urology",
-    )
-    hcp = api.content.create(
-        container=portal["network"],
-        type="HealthcareProvider",
-        title="Test University Hospital",
-        country="AT",
-        city="Graz",
-    )
+    area, hcp = make_test_network(portal)
     case = create_case(
         portal["cases"],
         nickname="Blue Heron",

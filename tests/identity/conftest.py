@@ -14,6 +14,7 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
 from cpms.security import oidc
+from tests.helpers.network import make_test_network
 from tests.identity.oidc_provider import OIDCProvider
 
 PASSWORD = "a-long-test-password-1"
@@ -40,20 +41,8 @@ def oidc_portal(functional_portal, provider, monkeypatch):
 
 
 def make_network(portal):
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    area = api.content.create(
-        container=portal["network"],
-        type="ExpertiseArea",
-        title="Bladder anomalies",
-        workstream="Paediatric urology",
-    )
-    hcp = api.content.create(
-        container=portal["network"],
-        type="HealthcareProvider",
-        id="graz-university-hospital",
-        title="Graz University Hospital",
-        country="AT",
-        city="Graz",
+    area, hcp = make_test_network(
+        portal, "graz-university-hospital", "Graz University Hospital"
     )
     # Outside the EU/EEA: set directly, the schema's vocabulary would refuse it.
     outside = api.content.create(
