@@ -107,6 +107,14 @@ SECTIONS: tuple[Section, ...] = (
         "Patient panels. Each case is visible only to the people it names.",
         ("Case",),
         public=False,
+        # Network staff (Editors, Readers, Contributors) must not even browse
+        # it; healthcare professionals list it and see only their own cases.
+        readers=(
+            "Manager",
+            "Site Administrator",
+            "Coordinator",
+            "Healthcare Professional",
+        ),
     ),
 )
 
