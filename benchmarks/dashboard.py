@@ -58,8 +58,8 @@ def run(portal, count):
     from plone import api
     from plone.app.testing import SITE_OWNER_NAME
 
+    from cpms.cases.case_id import create_case
     from cpms.collaboration import dashboard
-    from cpms.content.case_id import create_case
 
     random.seed(4)
     with api.env.adopt_user(username=SITE_OWNER_NAME):

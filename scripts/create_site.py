@@ -12,7 +12,7 @@ from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
-from cpms.structure import FRONT_PAGE_DESCRIPTION
+from cpms.core.structure import FRONT_PAGE_DESCRIPTION
 
 SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
 ADMIN_USER = "admin"
@@ -74,7 +74,7 @@ site = ensure_site(app)
 setSite(site)
 # OIDC login (EU Login) from CPMS_OIDC_* or the registry (off when unset),
 # session settings and CPMS_SECURE_COOKIES: docs/identity.md.
-from cpms.security.setup import setup_identity  # noqa: E402
+from cpms.identity.setup import setup_identity  # noqa: E402
 
 setup_identity(site)
 transaction.commit()

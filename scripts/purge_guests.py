@@ -14,7 +14,7 @@ from AccessControl.SpecialUsers import system
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
-from cpms.security.guests import purge_expired
+from cpms.identity.guests import purge_expired
 
 SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
 

@@ -7,11 +7,11 @@ from Products.CMFPlone.interfaces import constrains
 from zope.interface import implementer
 
 from cpms import logger
-from cpms.structure import FRONT_PAGE_DESCRIPTION
-from cpms.structure import FRONT_PAGE_TEXT
-from cpms.structure import FRONT_PAGE_TITLE
-from cpms.structure import SECTIONS
-from cpms.structure import Section
+from cpms.core.structure import FRONT_PAGE_DESCRIPTION
+from cpms.core.structure import FRONT_PAGE_TEXT
+from cpms.core.structure import FRONT_PAGE_TITLE
+from cpms.core.structure import SECTIONS
+from cpms.core.structure import Section
 
 
 @implementer(INonInstallable)
@@ -36,11 +36,11 @@ def post_install(context):
 
     setup_referrals(portal)
     # /cases: healthcare professionals list it and enrol cases; staff do not.
-    from cpms.security.cases_folder import setup_cases_folder
+    from cpms.cases.setup import setup_cases_folder
 
     setup_cases_folder(portal)
-    # OIDC login, sessions (cpms.security): settings from env/registry.
-    from cpms.security.setup import setup_identity
+    # OIDC login, sessions (cpms.identity): settings from env/registry.
+    from cpms.identity.setup import setup_identity
 
     setup_identity(portal)
 

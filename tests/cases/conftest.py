@@ -3,7 +3,7 @@
 import pytest
 from plone.app.testing import TEST_USER_ID
 
-from cpms.content.case_id import create_case
+from cpms.cases.case_id import create_case
 from tests.helpers.network import make_test_network
 
 

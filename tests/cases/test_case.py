@@ -8,10 +8,10 @@ from plone import api
 from zope.interface import Invalid
 from zope.schema import getValidationErrors
 
-from cpms.content.case import ICase
-from cpms.content.case_id import create_case
-from cpms.content.case_id import next_case_id
-from cpms.content.validation import identifier_problem
+from cpms.cases.case_id import create_case
+from cpms.cases.case_id import next_case_id
+from cpms.cases.content.case import ICase
+from cpms.core.validation import identifier_problem
 
 CASE_ID = re.compile(r"^ERN-\d{4}-\d{6}$")
 
@@ -54,7 +54,7 @@ def test_counter_skips_ids_in_use(portal, case):
     # Reset the counter: the next id must still not repeat the existing one.
     from zope.annotation.interfaces import IAnnotations
 
-    from cpms.content.case_id import COUNTER_KEY
+    from cpms.cases.case_id import COUNTER_KEY
 
     IAnnotations(portal)[COUNTER_KEY].clear()
     assert next_case_id() != case.case_id

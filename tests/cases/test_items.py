@@ -7,9 +7,9 @@ import pytest
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import Invalid
 
-from cpms.content.consent_record import IConsentRecord
-from cpms.content.outcome_report import LIABILITY_STATEMENT
-from cpms.content.outcome_report import IOutcomeReport
+from cpms.cases.content.consent_record import IConsentRecord
+from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
+from cpms.cases.content.outcome_report import IOutcomeReport
 
 
 def add_item(case, type_id, **fields):

@@ -178,7 +178,7 @@ def case_url(manager_request, body):
 def test_outcome_report_serialization(functional_portal, manager_request, case_url):
     from plone.dexterity.utils import createContentInContainer
 
-    from cpms.content.outcome_report import LIABILITY_STATEMENT
+    from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
 
     transaction.begin()  # see what the server committed
     case = functional_portal.unrestrictedTraverse(case_url.lstrip("/"))

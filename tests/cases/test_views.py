@@ -13,8 +13,8 @@ from plone.app.testing import setRoles
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
 
-from cpms.content.case_id import create_case
-from cpms.content.outcome_report import LIABILITY_STATEMENT
+from cpms.cases.case_id import create_case
+from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
 from cpms.interfaces import ICPMSLayer
 from tests.helpers.network import make_test_network
 
@@ -159,7 +159,7 @@ def test_edit_form_shows_field_error(browser_case):
 
 def test_add_form_autocomplete_answers(browser_case, request_factory):
     case, _ = browser_case
-    # a healthcare professional: who may enrol cases (cpms.security)
+    # a healthcare professional: who may enrol cases (cpms.cases.workflow)
     api.user.create(
         username="hp-clara",
         email="hp-clara@example.org",

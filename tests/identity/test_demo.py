@@ -2,7 +2,7 @@
 
 from plone import api
 
-from cpms.security.access_requests import pending_requests
+from cpms.identity.access_requests import pending_requests
 
 
 def test_demo_newcomer_request_is_pending(demo_portal):

@@ -10,7 +10,7 @@ import time_machine
 import transaction
 from plone import api
 
-from cpms.security import guests
+from cpms.identity import guests
 from tests.identity.conftest import PASSWORD
 from tests.identity.conftest import make_case
 from tests.identity.conftest import make_user

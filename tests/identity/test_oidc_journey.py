@@ -8,7 +8,7 @@ for access, a coordinator approves, and the clinician enrols a case.
 import transaction
 from plone import api
 
-from cpms.security.access_requests import group_id_for
+from cpms.identity.access_requests import group_id_for
 from tests.identity.conftest import authenticator
 from tests.identity.conftest import case_fields
 from tests.identity.conftest import make_case
@@ -133,7 +133,7 @@ def test_pkce_is_enforced_by_the_provider(oidc_portal, provider, network):
     the portal sends a challenge and redeems the code with its verifier."""
     import requests
 
-    from cpms.security import oidc
+    from cpms.identity import oidc
 
     oidc_portal.acl_users.oidc.use_pkce = False
     transaction.commit()

@@ -3,7 +3,7 @@
 import requests
 import transaction
 
-from cpms.security import oidc
+from cpms.identity import oidc
 
 
 def test_login_page_without_provider_has_local_login_only(

@@ -2,7 +2,7 @@
 
 from plone import api
 
-from cpms.security import oidc
+from cpms.identity import oidc
 
 
 def test_oidc_plugin_installed_but_off_without_provider(portal):

@@ -6,10 +6,10 @@ from plone.api.exc import InvalidParameterError
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
-from cpms.content.healthcare_provider import providers_of
+from cpms.core.countries import EU_EEA_STATES
 from cpms.demo.network import PROVIDERS
 from cpms.demo.network import WORKSTREAMS
-from cpms.vocabularies.countries import EU_EEA_STATES
+from cpms.network.content.healthcare_provider import providers_of
 
 
 def test_network_types_only_in_network(portal):
@@ -41,7 +41,7 @@ def test_others_may_not_add_network_items(portal, role):
 
 
 def test_provider_country_must_be_eu_eea(portal):
-    from cpms.content.healthcare_provider import IHealthcareProvider
+    from cpms.network.content.healthcare_provider import IHealthcareProvider
 
     field = IHealthcareProvider["country"].bind(portal)
     field.validate("NO")

@@ -3,8 +3,8 @@
 from zope.interface import alsoProvides
 from zope.publisher.browser import TestRequest as PublisherRequest
 
-from cpms.browser.front_page import FrontPageView
 from cpms.interfaces import ICPMSLayer
+from cpms.public.browser.front_page import FrontPageView
 
 
 def _request_access(portal, request):

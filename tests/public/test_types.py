@@ -5,9 +5,9 @@ from plone import api
 from plone.api.exc import InvalidParameterError
 from plone.namedfile.file import NamedBlobFile
 
-from cpms.content.consent_form import IConsentForm
-from cpms.content.pdf import NotAPDF
-from cpms.vocabularies.public import EU_LANGUAGES
+from cpms.core.pdf import NotAPDF
+from cpms.public.content.consent_form import IConsentForm
+from cpms.public.vocabularies import EU_LANGUAGES
 from tests.public.helpers import SECTION_OF
 from tests.public.helpers import create
 from tests.public.helpers import html

@@ -4,9 +4,9 @@ from plone import api
 from Products.PlonePAS.events import UserLoggedInEvent
 from zope.event import notify
 
+from cpms.identity import guests
 from cpms.referrals import invitations
 from cpms.referrals.actions import create_referral
-from cpms.security import guests
 from tests.referrals.test_workflow import FIELDS
 
 

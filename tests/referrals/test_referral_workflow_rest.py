@@ -5,8 +5,8 @@ import requests
 import transaction
 from plone import api
 
+from cpms.identity import guests
 from cpms.referrals.actions import create_referral
-from cpms.security import guests
 from tests.referrals.conftest import PASSWORD
 from tests.referrals.conftest import make_user
 from tests.referrals.test_workflow import FIELDS

@@ -15,7 +15,7 @@ from zope.schema.interfaces import IInt
 from zope.schema.interfaces import IList
 from zope.schema.interfaces import IVocabularyFactory
 
-from cpms.content.case_id import create_case
+from cpms.cases.case_id import create_case
 
 PASSWORD = "matrix-secret-2026"
 
@@ -70,7 +70,7 @@ def _sample(field, context):
 
 
 def case_values(container):
-    from cpms.content.case import ICase
+    from cpms.cases.content.case import ICase
 
     values = {}
     for name, field in getFieldsInOrder(ICase):

@@ -5,8 +5,8 @@ import pytest
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 
-from cpms.audit import log as audit
-from cpms.content.case_id import create_case
+from cpms.cases.case_id import create_case
+from cpms.core import audit
 from tests.security.helpers import SECOND_EXPERT
 from tests.security.helpers import add_consent
 from tests.security.helpers import build_case
@@ -100,7 +100,7 @@ def test_request_info_needs_a_message_and_shows_it(portal):
         do(case, "request_info", userid("coordinator"))
     do(case, "request_info", userid("coordinator"), comment="Please add the MRI.")
     assert api.content.get_state(case) == "draft"
-    from cpms.security.case_workflow import last_info_request
+    from cpms.cases.workflow import last_info_request
 
     assert last_info_request(case)["comment"] == "Please add the MRI."
     # resubmitting clears it

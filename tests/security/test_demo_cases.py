@@ -29,7 +29,7 @@ def test_local_roles(demo_portal):
     assert "Panel Lead" in discussed.get_local_roles_for_userid("lead")
     assert "Panel Member" in discussed.get_local_roles_for_userid("expert1")
     assert "Panel Member" in discussed.get_local_roles_for_userid("expert2")
-    # Guest grants (cpms.security.guests) end by themselves: the role comes
+    # Guest grants (cpms.identity.guests) end by themselves: the role comes
     # from the grant, not from a stored local role.
     assert "Guest Clinician" in api.user.get_roles(username="guest", obj=discussed)
     closed = cases["Quiet Lynx (demo)"]

@@ -26,7 +26,7 @@ def localize(value: datetime | None, tzname: str) -> datetime | None:
 
 
 def meeting_calendar(meeting, method: str = "PUBLISH") -> bytes:
-    from cpms.collaboration.utils import find_case
+    from cpms.cases.utils import find_case
 
     case = find_case(meeting)
     tzname = meeting.timezone or "UTC"

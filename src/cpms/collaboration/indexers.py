@@ -8,8 +8,8 @@ contributions or its report change (see the subscribers).
 from DateTime import DateTime
 from plone.indexer import indexer
 
-from cpms.collaboration.utils import local_roles
-from cpms.content.case import ICase
+from cpms.cases.content.case import ICase
+from cpms.cases.utils import local_roles
 
 
 def _transition_time(case, state: str, last: bool = True):

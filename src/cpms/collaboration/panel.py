@@ -8,8 +8,8 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 
 from plone import api
 
-from cpms.collaboration.utils import CASE_ROLES
-from cpms.collaboration.utils import local_roles
+from cpms.cases.utils import CASE_ROLES
+from cpms.cases.utils import local_roles
 
 MEMBER_ROLE = "Panel Member"
 ON_CASE_ROLES = {"Owner", "Panel Lead", "Panel Member"}

@@ -153,8 +153,8 @@ def _date(value) -> str:
 def report_data(report) -> ReportData:
     from plone import api
 
+    from cpms.cases.utils import find_case
     from cpms.collaboration.panel import panel
-    from cpms.collaboration.utils import find_case
     from cpms.notifications.mail import fullname
 
     case = find_case(report)

@@ -21,7 +21,7 @@ from datetime import date
 
 from plone import api
 
-from cpms.content.case_id import next_case_id
+from cpms.cases.case_id import next_case_id
 from cpms.demo import DEMO_TAG
 
 CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
@@ -193,8 +193,8 @@ def _assign_panel(case, guest=False):
     for expert in EXPERTS:
         api.user.grant_roles(username=expert, obj=case, roles=["Panel Member"])
     if guest:
-        try:  # guest grants with an end date (cpms.security.guests)
-            from cpms.security.guests import grant_guest_access
+        try:  # guest grants with an end date (cpms.identity.guests)
+            from cpms.identity.guests import grant_guest_access
 
             grant_guest_access(case, GUEST, granted_by=COORDINATOR)
         except ImportError:

@@ -26,8 +26,8 @@ def build_access_requests(portal):
             roles=["Member"],
             properties={"fullname": "Nora Newcomer (demo)"},
         )
-    from cpms.security.access_requests import create_access_request
-    from cpms.security.access_requests import requests_of
+    from cpms.identity.access_requests import create_access_request
+    from cpms.identity.access_requests import requests_of
 
     if requests_of(NEWCOMER):
         return

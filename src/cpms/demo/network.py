@@ -8,8 +8,8 @@ are invented; everything is tagged ``DEMO_TAG`` and published in /network.
 
 from plone import api
 
-from cpms.content.healthcare_provider import provider_group_id
 from cpms.demo import DEMO_TAG
+from cpms.network.content.healthcare_provider import provider_group_id
 
 NETWORK_NAME = "ERN UroRare (demo)"
 

@@ -13,8 +13,8 @@ from plone.app.textfield.value import RichTextValue
 from plone.namedfile.file import NamedBlobFile
 
 from cpms.demo import DEMO_TAG
-from cpms.vocabularies.public import CONSENT_KINDS
-from cpms.vocabularies.public import language_name
+from cpms.public.vocabularies import CONSENT_KINDS
+from cpms.public.vocabularies import language_name
 
 
 def _html(text: str) -> RichTextValue:

@@ -1,8 +1,8 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
 from cpms.demo import cases
-from cpms.demo import identity
 from cpms.demo import collaboration
+from cpms.demo import identity
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import referrals

@@ -2,8 +2,8 @@
 
 from plone import api
 
-from cpms.collaboration.utils import case_people
-from cpms.collaboration.utils import find_case
+from cpms.cases.utils import case_people
+from cpms.cases.utils import find_case
 from cpms.notifications import mail
 
 
@@ -38,8 +38,8 @@ def send_meeting_mail(meeting, kind: str) -> list[str]:
 
 
 def meeting_added(meeting, event):
-    from cpms.content.meeting import new_video_url
-    from cpms.content.meeting import normalize_times
+    from cpms.collaboration.content.meeting import new_video_url
+    from cpms.collaboration.content.meeting import normalize_times
 
     if not meeting.video_url:
         meeting.video_url = new_video_url()
@@ -48,7 +48,7 @@ def meeting_added(meeting, event):
 
 
 def meeting_modified(meeting, event):
-    from cpms.content.meeting import normalize_times
+    from cpms.collaboration.content.meeting import normalize_times
 
     normalize_times(meeting)
     meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
@@ -56,7 +56,7 @@ def meeting_modified(meeting, event):
 
 
 def medical_file_stored(obj, event):
-    from cpms.content.medical_file import normalize
+    from cpms.collaboration.content.medical_file import normalize
 
     normalize(obj)
 

@@ -1,7 +1,7 @@
 """The guest invitation of an accepted referral.
 
 The referrer gets the ``Guest Clinician`` role on the new case for a limited
-time (cpms.security.guests, default length from its registry record).  A
+time (cpms.identity.guests, default length from its registry record).  A
 referrer with an account (matched by email) is granted at once.  One without
 an account yet gets a pending invitation, kept on the site by email address
 with its end date: the first login with that address (EU Login or the Plone
@@ -18,8 +18,8 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 from cpms import logger
+from cpms.identity import guests
 from cpms.referrals import mail
-from cpms.security import guests
 
 PENDING_KEY = "cpms.referrals.pending_invitations"
 

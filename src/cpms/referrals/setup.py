@@ -6,6 +6,6 @@ from cpms.referrals.forms import ensure_forms
 
 
 def setup_referrals(portal=None):
-    # Who sees /referrals: its Section's readers in cpms.structure.
+    # Who sees /referrals: its Section's readers in cpms.core.structure.
     portal = portal or api.portal.get()
     ensure_forms(portal)

@@ -16,8 +16,8 @@ from zope.component import getUtility
 from zope.interface import provider
 
 from cpms import _
-from cpms.content.validation import FULL_DATE
-from cpms.content.validation import identifier_problem
+from cpms.core.validation import FULL_DATE
+from cpms.core.validation import identifier_problem
 from cpms.referrals.vocabularies import OTHER_COUNTRY
 
 OUTSIDE_EU_EEA = _(
@@ -37,7 +37,7 @@ def eu_eea_country(value, **kwargs):
 
 @provider(IFieldValidator)
 def no_identifiers(value, **kwargs):
-    """The case's own rule (cpms.content.validation), so that what the form
+    """The case's own rule (cpms.core.validation), so that what the form
     accepts fits the case an accepted referral becomes."""
     problem = identifier_problem(value or "")
     if not problem and FULL_DATE.search(value or ""):

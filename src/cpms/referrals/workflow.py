@@ -103,7 +103,7 @@ def create_case(referral):
     expertise area and the urgency come over; who referred it stays on the
     referral (and in the guest grant).
     """
-    from cpms.content.case_id import create_case as create_case_with_id
+    from cpms.cases.case_id import create_case as create_case_with_id
 
     case = create_case_with_id(
         api.portal.get()[CASES],

@@ -1,1 +1,0 @@
-"""Audit trail: who did what to which case, and overrides with their reasons."""

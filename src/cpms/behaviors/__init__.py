@@ -1,1 +1,0 @@
-"""Behaviors shared by several content types."""

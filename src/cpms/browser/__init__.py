@@ -1,1 +1,0 @@
-"""Classic UI views and static resources."""

@@ -1,0 +1,76 @@
+"""The case workflow in the web UI: refusals as status messages, and what a
+case's readers must see on it (a request for information, its audit trail).
+
+Plone's ``content_status_modify`` lets a ``WorkflowException`` become an
+error page. For the case and its items the same view is wrapped: the
+exception's message (what is missing) becomes an error status message and
+the user lands on ``content_status_history``, Plone's form where a comment
+can be written (request_info and a coordinator's override need one).
+"""
+
+import transaction
+from plone import api
+from plone.app.content.browser.content_status_modify import ContentStatusModifyView
+from plone.app.layout.viewlets.common import ViewletBase
+from plone.app.workflow.browser.sharing import SharingView
+from Products.CMFCore.WorkflowCore import WorkflowException
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from Products.statusmessages.interfaces import IStatusMessage
+
+from cpms.cases.workflow import last_info_request
+from cpms.core import audit
+
+
+class CaseStatusModifyView(ContentStatusModifyView):
+    def __call__(self, workflow_action=None, comment="", **kwargs):
+        # Nothing of a refused transition may be kept (the effective date
+        # Plone's view sets first, for one); a savepoint, not a doomed
+        # transaction, so that folder_publish may go on with other items.
+        savepoint = transaction.savepoint(optimistic=True)
+        try:
+            return super().__call__(
+                workflow_action=workflow_action, comment=comment, **kwargs
+            )
+        except WorkflowException as error:
+            savepoint.rollback()
+            IStatusMessage(self.request).add(str(error), type="error")
+            url = f"{self.context.absolute_url()}/content_status_history"
+            if workflow_action:
+                url += f"?workflow_action={workflow_action}"
+            return self.request.response.redirect(url)
+
+
+class CaseStatusViewlet(ViewletBase):
+    """Above a case's content: an open request for information, the audit trail."""
+
+    index = ViewPageTemplateFile("templates/case_status.pt")
+
+    def update(self):
+        super().update()
+        self.info_request = last_info_request(self.context)
+        self.audit_entries = audit.entries(self.context)
+        self.state_title = ""
+        state = api.content.get_state(obj=self.context, default=None)
+        if state:
+            wf = api.portal.get_tool("portal_workflow")
+            self.state_title = wf.getTitleForStateOnType(
+                state, self.context.portal_type
+            )
+
+    def fullname(self, userid):
+        user = api.user.get(userid=userid) if userid else None
+        return (user and user.getProperty("fullname")) or userid
+
+
+class CaseSharingView(SharingView):
+    """The Sharing tab of a case.
+
+    Plone's form always saves the "inherit permissions" checkbox, which needs
+    "Modify portal content": a coordinator, who assembles the panel but does
+    not edit the case, could not save at all. On a case inheriting local
+    roles means nothing (its readers are named on the case itself), so the
+    checkbox is not offered.
+    """
+
+    def can_edit_inherit(self):
+        return False

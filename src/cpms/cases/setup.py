@@ -1,0 +1,20 @@
+"""Who may enrol cases in /cases (each case has its own security from
+cpms_case_workflow).
+
+Who sees and lists the folder is declared with the other private sections
+(``readers`` in cpms.core.structure). "Add portal content" and "cpms: Add Case" are
+not managed by the folder's workflow, so they stay as set here, re-applied by
+the profile's post_install.
+"""
+
+CASES_FOLDER = "cases"
+
+CASE_ENROLLERS = ("Manager", "Coordinator", "Healthcare Professional")
+
+
+def setup_cases_folder(portal):
+    folder = portal.get(CASES_FOLDER)
+    if folder is None:
+        return
+    for permission in ("Add portal content", "cpms: Add Case"):
+        folder.manage_permission(permission, roles=list(CASE_ENROLLERS), acquire=False)

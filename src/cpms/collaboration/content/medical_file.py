@@ -1,0 +1,83 @@
+"""MedicalFile: a document or image of a case, checked from its bytes."""
+
+from plone import api
+from plone.autoform import directives
+from plone.dexterity.content import Item
+from plone.namedfile.field import NamedBlobFile
+from plone.namedfile.field import NamedBlobImage
+from plone.namedfile.file import NamedBlobImage as NamedBlobImageValue
+from plone.supermodel import model
+from plone.supermodel.directives import primary
+from zope import schema
+from zope.interface import implementer
+from zope.schema import ValidationError
+
+from cpms.cases.interfaces import ICaseItem
+from cpms.collaboration import filecheck
+
+DEFAULT_MAX_MB = 50
+
+
+class MedicalFileRefused(ValidationError):
+    """The message names the problem with the uploaded file."""
+
+    def doc(self):
+        return str(self.args[0]) if self.args else "The file is not accepted."
+
+
+def max_bytes() -> int:
+    megabytes = api.portal.get_registry_record(
+        "cpms.collaboration.medical_file_max_size_mb", default=DEFAULT_MAX_MB
+    )
+    return int(megabytes) * 1_048_576
+
+
+def check_upload(value) -> bool:
+    """Field constraint: runs in the edit form and in REST alike."""
+    try:
+        filecheck.check(value.data, max_bytes())
+    except filecheck.FileRefused as refused:
+        raise MedicalFileRefused(str(refused)) from None
+    return True
+
+
+class IMedicalFile(model.Schema):
+    primary("file")
+    file = NamedBlobFile(
+        title="File",
+        description=(
+            "A PDF, office document, image (JPEG, PNG, GIF, WebP, TIFF) or DICOM "
+            "file. The type is checked from the file's content; HTML and SVG are "
+            "refused. Files are always downloaded, never opened in the portal."
+        ),
+        required=True,
+        constraint=check_upload,
+    )
+
+    # Derived from the content when the file is stored: not editable.
+    directives.omitted("kind", "preview")
+    kind = schema.TextLine(title="Kind of file", required=False, readonly=True)
+    preview = NamedBlobImage(title="Preview", required=False, readonly=True)
+
+
+@implementer(IMedicalFile, ICaseItem)
+class MedicalFile(Item):
+    kind = None
+    preview = None
+
+
+def normalize(obj) -> None:
+    """Trust the bytes, not the browser: set the content type from the sniffed
+    type, and keep a preview copy of raster images for thumbnails."""
+    value = obj.file
+    if value is None:
+        return
+    verdict = filecheck.check(value.data)
+    value.contentType = verdict.mimetype
+    obj.kind = verdict.label
+    if verdict.previewable:
+        obj.preview = NamedBlobImageValue(
+            data=value.data, contentType=verdict.mimetype, filename=value.filename
+        )
+    else:
+        obj.preview = None

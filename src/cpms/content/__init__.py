@@ -1,1 +1,0 @@
-"""Dexterity content types: one module per type, schema as a Python interface."""

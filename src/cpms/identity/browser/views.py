@@ -1,0 +1,308 @@
+"""Identity pages: request access, the coordinators' queue, guest grants,
+the OIDC login button and the logout that also ends the provider's session."""
+
+from datetime import date
+
+from plone import api
+from plone.app.layout.viewlets.common import ViewletBase
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from zExceptions import Forbidden
+from zExceptions import NotFound
+
+from cpms.identity import guests
+from cpms.identity import oidc
+from cpms.identity.access_requests import CLINICAL_ROLES
+from cpms.identity.access_requests import AccessRequestError
+from cpms.identity.access_requests import create_access_request
+from cpms.identity.access_requests import pending_requests
+from cpms.identity.access_requests import requests_of
+from cpms.identity.content.access_request import EU_EEA
+from cpms.identity.content.access_request import PROFILES
+from cpms.identity.content.access_request import country_code
+from cpms.identity.setup import OIDC_LOGIN_COOKIE
+
+
+def _portal_url():
+    return api.portal.get().absolute_url()
+
+
+def has_clinical_access(user) -> bool:
+    roles = set(api.user.get_roles(user=user))
+    return bool(roles & CLINICAL_ROLES) or bool(guests.live_grants(user.getId()))
+
+
+class IdentityHelper(BrowserView):
+    """``@@cpms-identity``: small helpers for templates and action expressions."""
+
+    def oidc_enabled(self):
+        return oidc.is_configured()
+
+    def oidc_label(self):
+        return oidc.login_label()
+
+    def oidc_login_url(self):
+        return oidc.login_url(self.request.get("came_from", ""))
+
+
+class OIDCLoginViewlet(ViewletBase):
+    """The "Log in with EU Login" button above the login form."""
+
+    def available(self):
+        return (
+            api.user.is_anonymous()
+            and getattr(self.view, "__name__", "") in ("login", "login_form")
+            and oidc.is_configured()
+        )
+
+    def render(self):
+        if not self.available():
+            return ""
+        from html import escape
+
+        url = escape(oidc.login_url(self.request.get("came_from", "")))
+        label = escape(oidc.login_label())
+        return (
+            '<div class="cpms-oidc-login mb-4">'
+            f'<a class="btn btn-primary btn-lg" id="cpms-oidc-login" href="{url}">'
+            f"{label}</a>"
+            '<p class="form-text">Healthcare professionals of the network log in '
+            "here. The form below is for site administrators.</p></div>"
+        )
+
+
+class AfterLoginView(BrowserView):
+    """Where the provider's callback lands: new members go to Request access."""
+
+    def __call__(self):
+        if api.user.is_anonymous():
+            return self.request.response.redirect(f"{_portal_url()}/login")
+        user = api.user.get_current()
+        came_from = self.request.get("came_from", "")
+        portal_url = api.portal.get_tool("portal_url")
+        if not has_clinical_access(user):
+            target = f"{_portal_url()}/@@request-access"
+        elif came_from and portal_url.isURLInPortal(came_from):
+            target = came_from
+        else:
+            target = _portal_url()
+        return self.request.response.redirect(target)
+
+
+class LogoutView(BrowserView):
+    """``@@cpms-logout``: the Plone logout, then the provider's end_session."""
+
+    def __call__(self):
+        via_oidc = bool(self.request.cookies.get(OIDC_LOGIN_COOKIE))
+        api.portal.get_tool("portal_membership").logoutUser(self.request)
+        self.request.response.expireCookie(OIDC_LOGIN_COOKIE, path="/")
+        if via_oidc and oidc.is_configured():
+            # The plugin's view redirects to the provider's end_session
+            # endpoint, which sends the browser back to the portal.
+            target = f"{_portal_url()}/acl_users/{oidc.PLUGIN_ID}/logout"
+        else:
+            target = f"{_portal_url()}/logged-out"
+        return self.request.response.redirect(target)
+
+
+def provider_options():
+    """Member providers of /network, with whether they may be chosen."""
+    catalog = api.portal.get_tool("portal_catalog")
+    options = []
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="HealthcareProvider", sort_on="sortable_title"
+    ):
+        obj = brain._unrestrictedGetObject()
+        code = country_code(getattr(obj, "country", ""))
+        options.append(
+            {
+                "uid": brain.UID,
+                "title": brain.Title,
+                "country": code,
+                "eligible": code in EU_EEA,
+            }
+        )
+    return options
+
+
+class RequestAccessView(BrowserView):
+    """``@@request-access``: a member asks for a profile at a provider."""
+
+    errors: dict = {}
+
+    def __call__(self):
+        if api.user.is_anonymous():
+            return self.request.response.redirect(
+                f"{_portal_url()}/login?came_from={_portal_url()}/@@request-access"
+            )
+        self.errors = {}
+        if self.request.method == "POST" and self.request.form.get("submit"):
+            CheckAuthenticator(self.request)
+            form = self.request.form
+            try:
+                create_access_request(
+                    {
+                        "healthcare_provider": form.get("healthcare_provider", ""),
+                        "profile": form.get("profile", ""),
+                        "justification": form.get("justification", ""),
+                    }
+                )
+            except AccessRequestError as exc:
+                self.errors = exc.errors
+                api.portal.show_message(
+                    "Please correct the indicated errors.", self.request, "error"
+                )
+            else:
+                api.portal.show_message(
+                    "Your request was sent. A coordinator will review it; you "
+                    "will get an email with the decision.",
+                    self.request,
+                )
+                return self.request.response.redirect(self.request.URL)
+        return self.index()
+
+    def providers(self):
+        return provider_options()
+
+    def profiles(self):
+        return [{"value": k, "title": v[0]} for k, v in PROFILES.items()]
+
+    def has_access(self):
+        return has_clinical_access(api.user.get_current())
+
+    def my_requests(self):
+        result = []
+        for obj in requests_of(api.user.get_current().getId()):
+            result.append(
+                {
+                    "title": obj.Title(),
+                    "url": obj.absolute_url(),
+                    "state": api.content.get_state(obj),
+                    "message": obj.decision_message,
+                    "created": obj.created().strftime("%Y-%m-%d"),
+                }
+            )
+        return result
+
+    def has_pending(self):
+        return any(r["state"] == "pending" for r in self.my_requests())
+
+
+class AccessRequestQueueView(BrowserView):
+    """``@@access-requests-queue``: coordinators approve or reject."""
+
+    errors: dict = {}
+
+    def __call__(self):
+        self.errors = {}
+        form = self.request.form
+        if self.request.method == "POST" and form.get("uid"):
+            CheckAuthenticator(self.request)
+            self.decide(form)
+            if not self.errors:
+                return self.request.response.redirect(self.request.URL)
+        return self.index()
+
+    def decide(self, form):
+        action = form.get("action")
+        message = (form.get("message") or "").strip()
+        obj = api.content.get(UID=form["uid"])
+        if obj is None or obj.portal_type != "AccessRequest":
+            raise NotFound("No such access request")
+        if action not in ("approve", "reject"):
+            raise Forbidden("Unknown decision")
+        if action == "reject" and not message:
+            self.errors[form["uid"]] = "Say why the request is rejected."
+            return
+        api.content.transition(obj=obj, transition=action, comment=message)
+        verb = "approved" if action == "approve" else "rejected"
+        api.portal.show_message(f"{obj.Title()}: {verb}.", self.request)
+
+    def pending(self):
+        result = []
+        for obj in pending_requests():
+            user = api.user.get(userid=obj.requester)
+            result.append(
+                {
+                    "uid": obj.UID(),
+                    "title": obj.Title(),
+                    "url": obj.absolute_url(),
+                    "requester": obj.requester,
+                    "email": user.getProperty("email", "") if user else "",
+                    "provider": obj.provider_title(),
+                    "profile": obj.profile_label(),
+                    "justification": obj.justification,
+                    "created": obj.created().strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+        return result
+
+
+class GuestAccessView(BrowserView):
+    """``@@guest-access``: coordinators grant, extend, revoke; live grants."""
+
+    errors: dict = {}
+
+    def __call__(self):
+        self.errors = {}
+        form = self.request.form
+        if self.request.method == "POST" and form.get("action"):
+            CheckAuthenticator(self.request)
+            try:
+                self.act(form)
+            except guests.GuestAccessError as exc:
+                self.errors[exc.field] = str(exc)
+                api.portal.show_message(str(exc), self.request, "error")
+            else:
+                return self.request.response.redirect(self.request.URL)
+        return self.index()
+
+    def act(self, form):
+        action = form["action"]
+        case = guests.find_case(form.get("case"))
+        userid = (form.get("user") or "").strip()
+        until = (form.get("until") or "").strip() or None
+        if action == "grant":
+            guests.grant_guest_access(case, userid, until)
+            api.portal.show_message(
+                f"{userid} may work on {case.Title()}.", self.request
+            )
+        elif action == "extend":
+            if not until:
+                raise guests.GuestAccessError("until", "Give the new end date.")
+            guests.extend_guest_access(case, userid, until)
+            api.portal.show_message("Guest access extended.", self.request)
+        elif action == "revoke":
+            guests.revoke_guest_access(case, userid)
+            api.portal.show_message("Guest access revoked.", self.request)
+        else:
+            raise guests.GuestAccessError("action", f"Unknown action {action!r}.")
+
+    def grants(self):
+        return guests.live_grants()
+
+    def default_until(self):
+        return guests.default_until().date().isoformat()
+
+    def today(self):
+        return date.today().isoformat()
+
+
+class AccessRequestView(BrowserView):
+    """The default view of an AccessRequest: names, not UIDs."""
+
+    def info(self):
+        context = self.context
+        user = api.user.get(userid=context.requester)
+        fullname = user.getProperty("fullname", "") if user is not None else ""
+        state = api.content.get_state(context)
+        return {
+            "state": state,
+            "requester": f"{fullname} ({context.requester})"
+            if fullname
+            else context.requester,
+            "provider": context.provider_title(),
+            "profile": context.profile_label(),
+            "can_review": state == "pending"
+            and api.user.has_permission("cpms: Review Access Requests", obj=context),
+        }

@@ -1,0 +1,36 @@
+"""FAQEntry: one common problem and its answer."""
+
+from plone.app.textfield import RichText
+from plone.dexterity.content import Item
+from plone.supermodel import model
+from zope import schema
+from zope.interface import implementer
+
+from cpms.core.text import plain_text
+from cpms.core.text import shorten
+
+
+class IFAQEntry(model.Schema):
+    """A question users ask, with the answer."""
+
+    title = schema.TextLine(
+        title="Question",
+        description="The problem as a user would put it.",
+        required=True,
+    )
+    category = schema.Choice(
+        title="Category",
+        vocabulary="cpms.vocabularies.faq_categories",
+        required=True,
+        default="other",
+    )
+    answer = RichText(title="Answer", required=True)
+
+
+@implementer(IFAQEntry)
+class FAQEntry(Item):
+    """A common problem; the question is its title."""
+
+    def Description(self):
+        # Listings and search results show the start of the answer.
+        return shorten(plain_text(self, getattr(self, "answer", None)))

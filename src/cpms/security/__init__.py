@@ -1,1 +1,0 @@
-"""Security: permissions, roles, local-role providers (guest expiry), guards."""

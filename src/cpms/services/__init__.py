@@ -1,1 +1,0 @@
-"""plone.restapi services (REST endpoints) where the standard ones do not fit."""

@@ -1,1 +1,0 @@
-"""Vocabularies: coding systems (HPO, ORPHA, ICD-10), countries, domain lists."""
