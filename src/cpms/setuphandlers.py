@@ -25,7 +25,17 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """Create the site structure; safe to run again (it only fills gaps)."""
+    """Build the site the add-on expects; safe to run again.
+
+    Every run creates what is missing (the sections of ``cpms.core.structure``,
+    the referral and helpdesk forms) and re-applies what a profile owns and a
+    security or type update could have reset: the sections' add restrictions,
+    readers and layouts, who may enrol cases in /cases, the OpenID Connect
+    and session settings (from the environment or the registry). What staff
+    or operators write is kept: the front page's title, description and text
+    (written on a site that has no front-page text yet) and the sender
+    address of mails (written when none is set).
+    """
     portal = api.portal.get()
     for section in SECTIONS:
         ensure_section(portal, section)
@@ -102,12 +112,25 @@ def ensure_section(portal, section: Section):
 
 
 def set_front_page(portal):
-    portal.title = FRONT_PAGE_TITLE
-    portal.description = FRONT_PAGE_DESCRIPTION
-    portal.text = RichTextValue(FRONT_PAGE_TEXT, "text/html", "text/x-html-safe")
+    """The portal's front page: its view always, its words only once.
+
+    Staff edit the site root's title, description and text; an upgrade or a
+    site administrator re-running the profile must not undo that. So the
+    words are written only while the front page has no text (a new site, or
+    staff emptied it to get the portal's own words back).
+    """
     portal.setLayout("cpms-front-page")
-    api.portal.set_registry_record("plone.site_title", FRONT_PAGE_TITLE)
+    if not _front_page_text(portal):
+        portal.title = FRONT_PAGE_TITLE
+        portal.description = FRONT_PAGE_DESCRIPTION
+        portal.text = RichTextValue(FRONT_PAGE_TEXT, "text/html", "text/x-html-safe")
+        api.portal.set_registry_record("plone.site_title", FRONT_PAGE_TITLE)
     portal.reindexObject()
+
+
+def _front_page_text(portal) -> str:
+    text = getattr(portal, "text", None)
+    return (getattr(text, "raw", None) or "").strip()
 
 
 def set_mail_defaults():

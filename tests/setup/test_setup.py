@@ -2,6 +2,7 @@
 
 import pytest
 from plone import api
+from plone.app.textfield.value import RichTextValue
 
 from cpms.interfaces import ICPMSLayer
 
@@ -34,6 +35,22 @@ class TestInstall:
         setup_tool.runAllImportStepsFromProfile(f"profile-{PACKAGE}:default")
         assert "kept" in portal
         assert portal["guides"].title == "Guides, edited by staff"
+
+    def test_reinstall_keeps_the_front_page_staff_wrote(self, portal, setup_tool):
+        assert "European Reference" in portal.text.raw
+        portal.title = "ERN portal"
+        portal.description = "Our network's portal."
+        portal.text = RichTextValue("<p>Written by staff.</p>", "text/html")
+        setup_tool.runAllImportStepsFromProfile(f"profile-{PACKAGE}:default")
+        assert portal.text.raw == "<p>Written by staff.</p>"
+        assert portal.title == "ERN portal"
+        assert portal.description == "Our network's portal."
+        assert portal.getLayout() == "cpms-front-page"
+
+    def test_reinstall_fills_an_emptied_front_page(self, portal, setup_tool):
+        portal.text = RichTextValue("", "text/html")
+        setup_tool.runAllImportStepsFromProfile(f"profile-{PACKAGE}:default")
+        assert "European Reference" in portal.text.raw
 
 
 class TestUninstall:
