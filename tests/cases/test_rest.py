@@ -36,14 +36,6 @@ def body(rest_network):
     }
 
 
-def errors_of(response):
-    """(field, message) pairs of a 400 answer."""
-    assert response.status_code == 400, response.text
-    message = response.json()["message"]
-    # plone.restapi puts the list of errors, as text, in the message
-    return message
-
-
 def test_create_case(manager_request, body):
     response = manager_request.post("/cases", json=body)
     assert response.status_code == 201, response.text

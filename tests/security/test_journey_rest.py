@@ -1,5 +1,5 @@
-"""Issue 3's "done when", over REST against a real server (demo site):
-a clinician enrols a case with consent and submits it, a coordinator opens
+"""A case from enrolment to closing, over REST against a real server (demo
+site): a clinician enrols a case with consent and submits it, a coordinator opens
 the panel, two experts contribute, the lead signs the report, the case closes.
 """
 

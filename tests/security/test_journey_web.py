@@ -1,5 +1,6 @@
-"""Issue 3's "done when" through the web UI (zope.testbrowser on the demo
-site, plone.protect on: forms and workflow links carry their authenticator):
+"""A case from enrolment to closing through the web UI (zope.testbrowser on
+the demo site, plone.protect on: forms and workflow links carry their
+authenticator):
 a clinician enrols a case with consent and submits it, a coordinator shares
 it with the panel and opens it, two experts contribute, the lead signs the
 report and closes the case. Refusals reach the user as status messages.

@@ -40,7 +40,6 @@ OUTSIDERS = {
 }
 CONTRIBUTION_TEXT = "I suggest genetic testing."
 REPORT_TEXT = "Findings of the panel (matrix)"
-CLINICAL_QUESTION = "Sample text (matrix)"
 
 
 @pytest.fixture

@@ -184,5 +184,5 @@ def test_matrix_http(functional_portal, state):
 
 
 def test_matrix_size():
-    """Reported in the issue's note: 10 roles x 6 states x 13 actions."""
+    """The matrix covers 10 roles x 6 states x 13 actions; a dropped row shows here."""
     assert (len(ROLES), len(STATES), len(ACTIONS)) == (10, 6, 13)

@@ -1,4 +1,4 @@
-"""The default profile builds the site structure of DESIGN.md."""
+"""The default profile builds the site structure of cpms.core.structure."""
 
 import pytest
 from plone import api

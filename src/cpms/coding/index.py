@@ -24,7 +24,6 @@ HPO_FILE = DATA_DIR / "hpo_terms.tsv.gz"
 ORPHA_FILE = DATA_DIR / "orpha_diseases.tsv.gz"
 
 HPO_ID = re.compile(r"^HP:\d{7}$")
-ORPHA_ID = re.compile(r"^ORPHA:\d+$")
 
 
 @dataclass(frozen=True)

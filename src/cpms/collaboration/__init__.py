@@ -1,3 +1,3 @@
-"""Panel collaboration (issue 4): the panel, meetings, medical files, the
-outcome report PDF and the dashboards.  Pure logic lives here; views,
-services, types and subscribers register it from the area packages."""
+"""Panel collaboration: the panel, meetings, medical files, the outcome
+report PDF and the dashboards.  The modules here hold the logic; ``content/``,
+``browser/`` and ``services/`` expose it as types, pages and REST endpoints."""

@@ -64,10 +64,6 @@ class Verdict:
     label: str
 
     @property
-    def is_image(self) -> bool:
-        return self.mimetype in IMAGES
-
-    @property
     def previewable(self) -> bool:
         return self.mimetype in PREVIEWABLE
 

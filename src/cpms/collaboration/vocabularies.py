@@ -1,7 +1,6 @@
 """The people of a case (its local role holders), for meeting attendees."""
 
 from zope.interface import provider
-from zope.schema.interfaces import IContextSourceBinder
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
@@ -19,8 +18,3 @@ def CasePeopleVocabulary(context):
     return SimpleVocabulary(
         [SimpleTerm(userid, userid, fullname(userid)) for userid in case_people(case)]
     )
-
-
-@provider(IContextSourceBinder)
-def case_people_source(context):
-    return CasePeopleVocabulary(context)

@@ -1,8 +1,9 @@
-"""The site structure of DESIGN.md: top-level folders the default profile creates.
+"""The site structure: the top-level folders the default profile creates.
 
 One entry per folder: its id, title, description, which content types may be
-added in it, and whether it starts published (public) or private.  Later
-features only extend ``allowed_types`` here; ``setuphandlers`` applies it.
+added in it, and whether it starts published (public) or private.  A new
+type that belongs in a section joins its ``allowed_types`` here;
+``setuphandlers`` applies the whole declaration on every run of the profile.
 """
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""One demo user per role of DESIGN.md."""
+"""One demo user per role the portal knows (the README lists them)."""
 
 from plone import api
 
