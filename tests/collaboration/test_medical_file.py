@@ -83,7 +83,7 @@ def test_accepted_files_get_their_type_from_content_and_a_thumbnail(
     thumb = session.get(f"{response.json()['@id']}/@@images/preview/thumb")
     assert thumb.status_code == 200
     assert thumb.headers["Content-Type"] == "image/png"
-    # DICOM is accepted as a document for now.
+    # DICOM is recognised from its content and kept as a document (no preview).
     dicom = b"\x00" * 128 + b"DICM" + b"\x02\x00" * 20
     response = _upload(session, case, dicom, "ct.dcm", "application/octet-stream")
     assert response.status_code == 201, response.text
