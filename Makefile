@@ -124,10 +124,18 @@ lint: install ## ruff check and format check
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
 
+.PHONY: lint-imports
+lint-imports: install ## Check the import contracts between slices ([tool.importlinter] in pyproject.toml)
+	$(BIN)/lint-imports
+
 .PHONY: format
 format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts benchmarks
 	$(BIN)/ruff format src tests scripts benchmarks
+
+.PHONY: workflows
+workflows: install ## Regenerate profiles/default/workflows/*/definition.xml from the slices' workflow tables
+	$(BIN)/python -m cpms.workflows
 
 # --- data ----------------------------------------------------------------
 

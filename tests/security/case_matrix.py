@@ -1,7 +1,7 @@
 """The expected permission matrix of a case: role x state x action.
 
 This is the specification, written by hand and reviewed as such; the
-implementation lives in scripts/case_workflows.py (the workflow tables) and
+implementation lives in cpms.cases.workflow_definitions (the workflow tables) and
 the tests check one against the other, through the Python API and over HTTP.
 
 ``x`` = allowed, ``.`` = refused. Columns (who):
