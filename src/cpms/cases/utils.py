@@ -5,10 +5,9 @@ from Acquisition import aq_inner
 from plone import api
 from zope.globalrequest import getRequest
 
+from cpms.core.roles import CASE_ROLES
+
 CASE_TYPE = "Case"
-# Local roles that put a user on a case (who sees it and gets its mails).
-CASE_ROLES = ("Owner", "Panel Lead", "Panel Member", "Guest Clinician")
-PANEL_ROLES = ("Panel Lead", "Panel Member", "Guest Clinician")
 
 
 def _case_in_chain(obj):
@@ -41,6 +40,14 @@ def find_case(context):
         if case is not None:
             return case
     return None
+
+
+def case_label(case) -> str:
+    """The case's ERN id and nickname: the only case detail a mail may name."""
+    # The case's title is its ERN case id.
+    case_id = getattr(case, "case_id", None) or case.Title() or case.getId()
+    nickname = getattr(case, "nickname", None)
+    return f"{case_id} ({nickname})" if nickname else str(case_id)
 
 
 def local_roles(case) -> dict[str, set[str]]:

@@ -10,9 +10,9 @@ from icalendar import vCalAddress
 from icalendar import vText
 from plone import api
 
-from cpms.notifications.mail import case_label
-from cpms.notifications.mail import email_of
-from cpms.notifications.mail import fullname
+from cpms.cases.utils import case_label
+from cpms.core.users import email_of
+from cpms.core.users import fullname
 
 
 def localize(value: datetime | None, tzname: str) -> datetime | None:

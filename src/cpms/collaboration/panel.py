@@ -10,6 +10,7 @@ from plone import api
 
 from cpms.cases.utils import CASE_ROLES
 from cpms.cases.utils import local_roles
+from cpms.core.users import fullname
 
 MEMBER_ROLE = "Panel Member"
 ON_CASE_ROLES = {"Owner", "Panel Lead", "Panel Member"}
@@ -140,8 +141,6 @@ def remove(case, userid: str, notify_mail=True) -> None:
 
 def panel(case) -> list[dict]:
     """Everyone on the case with their roles, sorted by role then name."""
-    from cpms.notifications.mail import fullname
-
     order = {role: i for i, role in enumerate(("Panel Lead", "Panel Member"))}
     people = []
     for userid, roles in local_roles(case).items():

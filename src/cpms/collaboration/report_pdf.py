@@ -12,6 +12,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from cpms.core.users import fullname
+
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/local/share/fonts/truetype/dejavu"),
@@ -155,7 +157,6 @@ def report_data(report) -> ReportData:
 
     from cpms.cases.utils import find_case
     from cpms.collaboration.panel import panel
-    from cpms.notifications.mail import fullname
 
     case = find_case(report)
     network = api.portal.get_registry_record(

@@ -7,7 +7,7 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 from cpms.cases.utils import case_people
 from cpms.cases.utils import find_case
-from cpms.notifications.mail import fullname
+from cpms.core.users import fullname
 
 
 @provider(IVocabularyFactory)

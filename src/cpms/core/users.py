@@ -1,11 +1,31 @@
-"""Who people are: names and addresses of portal users, for pages and mails."""
+"""Who people are: names and addresses of portal users, for pages and mails.
+
+The one place that turns a user id into a name or an address, so a page, a
+mail, a calendar invitation and a PDF name a person the same way.
+"""
 
 from plone import api
 
 
-def user_fullname(userid):
+def fullname(userid: str | None) -> str:
+    """The user's full name; the user id when there is none.
+
+    The id is the fallback (not "Someone" or an empty string) because it
+    still tells readers who acted, also for a user who has since been
+    removed.  No id at all gives "" (there is nobody to name): callers
+    that need words there say what fits their sentence.
+    """
     if not userid:
         return ""
     user = api.user.get(userid=userid)
-    fullname = user.getProperty("fullname", "") if user is not None else ""
-    return fullname or userid
+    name = user.getProperty("fullname", "") if user is not None else ""
+    return (name or "").strip() or userid
+
+
+def email_of(userid: str | None) -> str | None:
+    """The user's mail address, or None (no such user, or no address)."""
+    if not userid:
+        return None
+    user = api.user.get(userid=userid)
+    address = user.getProperty("email", "") if user is not None else ""
+    return (address or "").strip() or None

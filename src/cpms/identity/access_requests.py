@@ -13,6 +13,9 @@ from zope.interface import Invalid
 from zope.schema import ValidationError
 
 from cpms import logger
+from cpms.core import mail
+from cpms.core.users import email_of
+from cpms.core.users import fullname
 from cpms.identity.content.access_request import PROFILES
 from cpms.identity.content.access_request import IAccessRequest
 from cpms.identity.content.access_request import find_provider
@@ -116,14 +119,16 @@ def create_access_request(data: dict, userid: str | None = None):
             }
         )
     provider = find_provider(clean["healthcare_provider"])
-    fullname = user.getProperty("fullname", "") or userid
     portal = api.portal.get()
     with api.env.adopt_roles(["Manager"]):
         obj = api.content.create(
             container=portal[FOLDER_ID],
             type="AccessRequest",
             id=_normalize(f"{userid}-{clean['profile']}"),
-            title=f"{fullname}: {PROFILES[clean['profile']][0]} at {provider.Title()}",
+            title=(
+                f"{fullname(userid)}: {PROFILES[clean['profile']][0]} "
+                f"at {provider.Title()}"
+            ),
             healthcare_provider=provider.UID(),
             profile=clean["profile"],
             justification=clean["justification"],
@@ -190,8 +195,8 @@ def grant_profile(obj):
 
 
 def notify_requester(obj, approved: bool):
-    user = api.user.get(userid=obj.requester)
-    email = user.getProperty("email", "") if user is not None else ""
+    """Mail the decision to the requester, after the decision is committed."""
+    email = email_of(obj.requester)
     if not email:
         logger.warning("Access request %s: requester has no email", obj.getId())
         return
@@ -212,10 +217,4 @@ def notify_requester(obj, approved: bool):
     if obj.decision_message:
         body += f"\n\nMessage from the coordinator:\n{obj.decision_message}"
     body += f"\n\nYour requests: {portal_url}/@@request-access\n"
-    try:
-        # Immediate: a mail server that is down must not undo the decision.
-        api.portal.send_email(
-            recipient=email, subject=f"[CPMS] {subject}", body=body, immediate=True
-        )
-    except Exception:  # the decision stands; the mail problem is logged
-        logger.exception("Access request %s: could not mail %s", obj.getId(), email)
+    mail.send(email, subject, body)

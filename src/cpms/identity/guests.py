@@ -31,6 +31,8 @@ from zope.annotation.interfaces import IAnnotations
 from zope.interface import implementer
 
 from cpms import logger
+from cpms.core import mail
+from cpms.core.users import email_of
 
 ROLE = "Guest Clinician"
 CASE_KEY = "cpms.identity.guests"
@@ -279,31 +281,25 @@ def purge_expired(warn=True) -> dict:
 
 
 def _send_warning(case, userid, until) -> bool:
-    user = api.user.get(userid=userid)
-    email = user.getProperty("email", "") if user is not None else ""
+    """Mail the guest that the grant ends soon; False if they have no address.
+
+    The mail leaves after the purge's commit (cpms.core.mail), which also
+    stores the grant as warned: a mail server down at that moment costs this
+    one warning (logged), never the purge.
+    """
+    email = email_of(userid)
     if not email:
         logger.warning("Guest %s has no email: no expiry warning", userid)
         return False
-    try:
-        _mail_warning(case, email, until)
-    except Exception:  # retried on the next run
-        logger.exception("Guest %s: could not send the expiry warning", userid)
-        return False
-    return True
-
-
-def _mail_warning(case, email, until):
-    api.portal.send_email(
-        recipient=email,
-        subject=f"[CPMS] Your guest access to case {case.Title()} ends soon",
-        body=(
-            f"Your guest access to the case {case.Title()} ends on "
-            f"{until:%Y-%m-%d %H:%M} UTC.\n\n"
-            f"Case: {case.absolute_url()}\n\n"
-            "If you still need it, ask the network's coordinator to extend it.\n"
-        ),
-        immediate=True,
+    mail.send(
+        email,
+        f"Your guest access to case {case.Title()} ends soon",
+        f"Your guest access to the case {case.Title()} ends on "
+        f"{until:%Y-%m-%d %H:%M} UTC.\n\n"
+        f"Case: {case.absolute_url()}\n\n"
+        "If you still need it, ask the network's coordinator to extend it.\n",
     )
+    return True
 
 
 @implementer(ILocalRoleProvider)

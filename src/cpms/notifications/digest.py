@@ -2,7 +2,8 @@
 
 ``make send-digests`` (run it daily from cron or a clock process) calls
 ``send_digests``.  The queue is a portal annotation: userid -> list of
-(date, subject, first line, url).
+(date, first line, url).  The mail goes out through cpms.core.mail after
+the command's commit; a user's queue is emptied in that same commit.
 """
 
 from datetime import UTC
@@ -13,7 +14,8 @@ from persistent.list import PersistentList
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 
-from cpms.notifications import mail
+from cpms.core import mail
+from cpms.core.users import email_of
 
 KEY = "cpms.notifications.digest"
 
@@ -50,7 +52,7 @@ def send_digests() -> int:
     sent = 0
     for userid in list(storage.keys()):
         entries = list(storage[userid])
-        address = mail.email_of(userid)
+        address = email_of(userid)
         if entries and address:
             lines = [f"What happened on your cases since the last digest ({site}):", ""]
             for when, summary, url in entries:
@@ -58,8 +60,8 @@ def send_digests() -> int:
             lines.append(
                 "Only case ids and nicknames are named here; log in for details."
             )
-            subject = f"[{site}] Daily digest: {len(entries)} update(s)"
-            mail.send_now(address, subject, "\n".join(lines))
+            subject = f"Daily digest: {len(entries)} update(s)"
+            mail.send(address, subject, "\n".join(lines))
             sent += 1
         del storage[userid]
     return sent

@@ -1,21 +1,23 @@
-"""Compose and send the panel's notification mails.
+"""The panel's notification mails: what each kind says, and who gets it how.
 
 A mail says what happened and links to the case.  It never carries clinical
 detail: only the case's ERN id and nickname name the case (mail leaves the
 portal's protection, so it must be harmless if it reaches the wrong inbox).
+
+Composing is here; sending is cpms.core.mail's (after commit, CRLF, the
+registry's subject prefix), and the daily digest is cpms.notifications.digest.
 """
 
 from dataclasses import dataclass
 from dataclasses import field
-from email.message import EmailMessage
-from email.utils import formataddr
-from email.utils import formatdate
-from email.utils import make_msgid
 
-import transaction
 from plone import api
 
 from cpms import logger
+from cpms.cases.utils import case_label
+from cpms.core import mail
+from cpms.core.users import email_of
+from cpms.notifications import digest
 from cpms.notifications import preferences
 
 # kind -> (subject template, first line of the body)
@@ -59,32 +61,21 @@ KINDS = {
 @dataclass
 class Notice:
     kind: str
-    subject: str
+    subject: str  # without the portal's prefix: cpms.core.mail adds it
     text: str
     url: str
     attachments: list = field(default_factory=list)  # (filename, mimetype, bytes)
 
 
-def case_label(case) -> str:
-    """The case's ERN id and nickname: the only case detail a mail may name."""
-    # The case's title is its ERN case id.
-    case_id = getattr(case, "case_id", None) or case.Title() or case.getId()
-    nickname = getattr(case, "nickname", None)
-    return f"{case_id} ({nickname})" if nickname else str(case_id)
-
-
-def fullname(userid: str | None) -> str:
-    if not userid:
-        return "Someone"
-    user = api.user.get(userid=userid)
-    if user is None:
-        return userid
-    return user.getProperty("fullname", "") or userid
-
-
 def compose(kind: str, case, url: str | None = None, **info) -> Notice:
+    """The notice of ``kind`` about ``case``.
+
+    ``actor`` is the acting user's full name (cpms.core.users.fullname);
+    without one the mail says "Someone".
+    """
     subject_tpl, first_line = KINDS[kind]
     values = {"label": case_label(case), "when": "", "actor": ""} | info
+    values["actor"] = values["actor"] or "Someone"
     url = url or case.absolute_url()
     site = api.portal.get_registry_record("plone.site_title", default="CPMS portal")
     text = "\n".join(
@@ -101,58 +92,7 @@ def compose(kind: str, case, url: str | None = None, **info) -> Notice:
             f"{api.portal.get().absolute_url()}/@@notification-settings",
         ]
     )
-    return Notice(kind, f"[{site}] {subject_tpl.format(**values)}", text, url)
-
-
-def email_of(userid: str) -> str | None:
-    user = api.user.get(userid=userid)
-    if user is None:
-        return None
-    return user.getProperty("email", "") or None
-
-
-def build_message(recipient: str, subject: str, text: str, attachments=()):
-    from_address = api.portal.get_registry_record("plone.email_from_address")
-    from_name = api.portal.get_registry_record("plone.email_from_name", default="")
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = formataddr((from_name, from_address)) if from_name else from_address
-    msg["To"] = recipient
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=from_address.rpartition("@")[2] or None)
-    # quoted-printable: long lines and accented names survive every relay.
-    msg.set_content(text, cte="quoted-printable")
-    for filename, mimetype, data in attachments:
-        maintype, subtype = mimetype.split("/", 1)
-        # base64: an .ics has CRLF line ends that must reach the client as is.
-        msg.add_attachment(
-            data, maintype=maintype, subtype=subtype, filename=filename, cte="base64"
-        )
-    return msg
-
-
-def send_now(recipient: str, subject: str, text: str, attachments=()) -> None:
-    """Send the mail once the transaction commits.
-
-    After the commit, not inside it: a mail server that is down must not undo
-    what the user did (sign a report, invite a panel); the failure is logged.
-    A transaction that aborts sends nothing.
-    """
-    msg = build_message(recipient, subject, text, attachments)
-    # As text: MailHost re-serialises Message objects with mixed line ends
-    # (bare LF inside CRLF), which real SMTP servers refuse as one long line.
-    payload = msg.as_string()
-    mailhost = api.portal.get_tool("MailHost")
-
-    def deliver(committed: bool) -> None:
-        if not committed:
-            return
-        try:
-            mailhost.send(payload, immediate=True)
-        except Exception as error:  # noqa: BLE001 - log it: the action stands
-            logger.warning("Mail %r to %s not sent: %s", subject, recipient, error)
-
-    transaction.get().addAfterCommitHook(deliver)
+    return Notice(kind, subject_tpl.format(**values), text, url)
 
 
 def notify(userids, notice: Notice, exclude=()) -> list[str]:
@@ -161,8 +101,6 @@ def notify(userids, notice: Notice, exclude=()) -> list[str]:
     Digest users get the notice queued for the daily digest; attachments
     (an .ics) are not kept for the digest: it links to the case instead.
     """
-    from cpms.notifications import digest
-
     done = []
     for userid in sorted(set(userids) - set(exclude)):
         address = email_of(userid)
@@ -172,6 +110,6 @@ def notify(userids, notice: Notice, exclude=()) -> list[str]:
         if preferences.get_mode(userid) == preferences.DIGEST:
             digest.queue(userid, notice)
         else:
-            send_now(address, notice.subject, notice.text, notice.attachments)
+            mail.send(address, notice.subject, notice.text, notice.attachments)
         done.append(userid)
     return done

@@ -4,6 +4,7 @@ from plone import api
 
 from cpms.cases.utils import case_people
 from cpms.cases.utils import find_case
+from cpms.core.users import fullname
 from cpms.notifications import mail
 
 
@@ -67,7 +68,7 @@ def contribution_added(obj, event):
         return
     actor = _actor()
     notice = mail.compose(
-        "contribution", case, url=obj.absolute_url(), actor=mail.fullname(actor)
+        "contribution", case, url=obj.absolute_url(), actor=fullname(actor)
     )
     mail.notify(case_people(case), notice, exclude=[actor])
 
@@ -79,14 +80,14 @@ def case_transitioned(case, event):
     actor = _actor()
     if event.transition.id == "request_info":
         # Back to the referring clinician(s): the case's owners.
-        notice = mail.compose("request_info", case, actor=mail.fullname(actor))
+        notice = mail.compose("request_info", case, actor=fullname(actor))
         owners = set(case_people(case, roles=("Owner",)))
         clinician = getattr(case, "referring_clinician", None)
         if clinician:
             owners.add(clinician)
         mail.notify(owners, notice, exclude=[actor])
     elif new_state == "closed":
-        notice = mail.compose("case_closed", case, actor=mail.fullname(actor))
+        notice = mail.compose("case_closed", case, actor=fullname(actor))
         mail.notify(case_people(case), notice, exclude=[actor])
 
 
@@ -97,7 +98,7 @@ def report_signed(report, actor: str | None = None) -> list[str]:
         return []
     actor = actor or _actor()
     notice = mail.compose(
-        "report_signed", case, url=report.absolute_url(), actor=mail.fullname(actor)
+        "report_signed", case, url=report.absolute_url(), actor=fullname(actor)
     )
     return mail.notify(case_people(case), notice, exclude=[actor])
 
@@ -108,7 +109,7 @@ def report_transitioned(report, event):
 
 
 def invited(case, userids, actor=None) -> list[str]:
-    notice = mail.compose("invitation", case, actor=mail.fullname(actor or _actor()))
+    notice = mail.compose("invitation", case, actor=fullname(actor or _actor()))
     return mail.notify(userids, notice)
 
 

@@ -9,11 +9,12 @@ An easyform stores its actions as a supermodel XML string; each action's
 - ``CreateReferral`` turns a referral submission into a ``Referral``;
 - ``HelpdeskMailer`` is easyform's mailer, sent to the helpdesk address of
   the registry, after the data is committed.
+
+Mail goes out through cpms.core.mail (after commit, CRLF line ends).
 """
 
 from datetime import date
 
-import transaction
 from collective.easyform.actions import Action
 from collective.easyform.actions import ActionFactory
 from collective.easyform.actions import Mailer
@@ -28,7 +29,8 @@ from zope.schema.interfaces import IVocabularyFactory
 
 from cpms import _
 from cpms import logger
-from cpms.referrals import mail
+from cpms.core import mail
+from cpms.referrals import mail as referral_mail
 from cpms.referrals import validators
 
 HONEYPOT = "leave_empty"
@@ -120,7 +122,7 @@ def coordinator_addresses() -> list[str]:
     extra = (
         api.portal.get_registry_record("cpms.referral_notify_emails", default=()) or ()
     )
-    return sorted(set(mail.role_addresses("Coordinator")) | set(extra))
+    return sorted(set(referral_mail.role_addresses("Coordinator")) | set(extra))
 
 
 def announce(referral) -> None:
@@ -137,57 +139,51 @@ def announce(referral) -> None:
     country = term_title(
         "cpms.vocabularies.eu_eea_countries", referral.country, referral
     )
-    site = mail.site_title()
-    messages = [
-        mail.build(
-            address,
-            f"New referral {referral.getId()}"
-            + (" (urgent)" if referral.urgency == "urgent" else ""),
-            "\n".join(
-                [
-                    f"A clinician of {referral.provider} ({country}) asks the "
-                    "network for advice.",
-                    "",
-                    f"Expertise area: {area or 'not given'}",
-                    f"Urgency: {urgency}",
-                    "",
-                    f"Review it (log in first): {referral.absolute_url()}",
-                    "",
-                    "The clinical summary stays in the portal.",
-                    f"-- {site}",
-                ]
-            ),
-        )
-        for address in coordinator_addresses()
-    ]
-    helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
-    messages.append(
-        mail.build(
-            referral.clinician_email,
-            f"We received your referral ({referral.getId()})",
-            "\n".join(
-                [
-                    f"Dear {referral.clinician_name},",
-                    "",
-                    "thank you for referring a patient to the network. Your "
-                    f"reference is {referral.getId()}.",
-                    "",
-                    "A coordinator will check whether the network's experts can "
-                    "advise on the case. We may write to you for more "
-                    "information. If the network accepts the case, you will "
-                    "get an invitation to present it to the expert panel in the "
-                    "portal, where you will record the patient's consent and "
-                    "upload the medical records.",
-                    "",
-                    "Please do not reply with patient data by email.",
-                    f"Questions: {helpdesk}" if helpdesk else "",
-                    "",
-                    f"-- {site}",
-                ]
-            ),
-        )
+    site = referral_mail.site_title()
+    mail.send(
+        coordinator_addresses(),
+        f"New referral {referral.getId()}"
+        + (" (urgent)" if referral.urgency == "urgent" else ""),
+        "\n".join(
+            [
+                f"A clinician of {referral.provider} ({country}) asks the "
+                "network for advice.",
+                "",
+                f"Expertise area: {area or 'not given'}",
+                f"Urgency: {urgency}",
+                "",
+                f"Review it (log in first): {referral.absolute_url()}",
+                "",
+                "The clinical summary stays in the portal.",
+                f"-- {site}",
+            ]
+        ),
     )
-    mail.send_after_commit(*messages)
+    helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
+    mail.send(
+        referral.clinician_email,
+        f"We received your referral ({referral.getId()})",
+        "\n".join(
+            [
+                f"Dear {referral.clinician_name},",
+                "",
+                "thank you for referring a patient to the network. Your "
+                f"reference is {referral.getId()}.",
+                "",
+                "A coordinator will check whether the network's experts can "
+                "advise on the case. We may write to you for more "
+                "information. If the network accepts the case, you will "
+                "get an invitation to present it to the expert panel in the "
+                "portal, where you will record the patient's consent and "
+                "upload the medical records.",
+                "",
+                "Please do not reply with patient data by email.",
+                f"Questions: {helpdesk}" if helpdesk else "",
+                "",
+                f"-- {site}",
+            ]
+        ),
+    )
 
 
 class CreateReferral(Action):
@@ -217,7 +213,9 @@ class HelpdeskMailer(Mailer):
     """easyform's mailer, to ``cpms.helpdesk_email``, sent after commit.
 
     Sending after commit keeps the submission (saved by the save-data
-    action) when the mail server is down.
+    action) when the mail server is down.  The message keeps the visitor's
+    own subject, without the portal's prefix: it is the visitor's message
+    relayed, and the helpdesk answers it on that thread (Reply-To).
     """
 
     def get_addresses(self, fields, request, context, from_addr=None, to_addr=None):
@@ -227,20 +225,7 @@ class HelpdeskMailer(Mailer):
 
     def onSuccess(self, fields, request):
         context = get_context(self)
-        text = self.get_mail_text(fields, request, context)
-        mailhost = api.portal.get_tool("MailHost")
-        transaction.get().addAfterCommitHook(
-            _send_text, args=(mailhost, text, context.absolute_url())
-        )
-
-
-def _send_text(success, mailhost, text, form_url):
-    if not success:
-        return
-    try:
-        mailhost.send(text, immediate=True)
-    except Exception:
-        logger.exception("Helpdesk mail of %s not sent; the message is saved", form_url)
+        mail.send_message(self.get_mail_text(fields, request, context))
 
 
 SpamGuardAction = ActionFactory(

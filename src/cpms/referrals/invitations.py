@@ -18,8 +18,9 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 from cpms import logger
+from cpms.core import mail
 from cpms.identity import guests
-from cpms.referrals import mail
+from cpms.referrals.mail import site_title
 
 PENDING_KEY = "cpms.referrals.pending_invitations"
 
@@ -115,12 +116,10 @@ def invite(referral, case) -> str:
             "need. The panel's outcome report is advice: you keep the "
             "responsibility for the patient's care.",
             "",
-            f"-- {mail.site_title()}",
+            f"-- {site_title()}",
         ]
     )
-    mail.send_after_commit(
-        mail.build(email, f"Your referral {referral.getId()} was accepted", text)
-    )
+    mail.send(email, f"Your referral {referral.getId()} was accepted", text)
     logger.info("Referral %s: %s", referral.getId(), record)
     return record
 

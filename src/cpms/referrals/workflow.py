@@ -5,7 +5,7 @@
 - ``accept`` creates a draft ``Case`` from the referral and invites the
   referrer to it as a guest clinician (cpms.referrals.invitations).
 
-Mails go out after commit (cpms.referrals.mail): a mail server that is down
+Mails go out after commit (cpms.core.mail): a mail server that is down
 never undoes a decision.
 """
 
@@ -13,8 +13,9 @@ from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 
 from cpms import logger
+from cpms.core import mail
 from cpms.referrals import invitations
-from cpms.referrals import mail
+from cpms.referrals.mail import site_title
 
 CASES = "cases"
 
@@ -82,11 +83,9 @@ def after_transition(referral, event):
 def tell_referrer(referral, subject: str, lines: list[str]) -> None:
     helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
     text = "\n".join(
-        [f"Dear {referral.clinician_name},", "", *lines, "", f"-- {mail.site_title()}"]
+        [f"Dear {referral.clinician_name},", "", *lines, "", f"-- {site_title()}"]
     )
-    mail.send_after_commit(
-        mail.build(referral.clinician_email, subject, text, reply_to=helpdesk)
-    )
+    mail.send(referral.clinician_email, subject, text, reply_to=helpdesk or None)
 
 
 def country_title(referral) -> str:

@@ -19,6 +19,7 @@ from Products.statusmessages.interfaces import IStatusMessage
 
 from cpms.cases.workflow import last_info_request
 from cpms.core import audit
+from cpms.core import users
 
 
 class CaseStatusModifyView(ContentStatusModifyView):
@@ -58,8 +59,7 @@ class CaseStatusViewlet(ViewletBase):
             )
 
     def fullname(self, userid):
-        user = api.user.get(userid=userid) if userid else None
-        return (user and user.getProperty("fullname")) or userid
+        return users.fullname(userid)
 
 
 class CaseSharingView(SharingView):

@@ -11,7 +11,7 @@ from zope.interface import implementer
 
 from cpms import _
 from cpms.cases.interfaces import ICaseItem
-from cpms.core.users import user_fullname
+from cpms.core.users import fullname
 from cpms.core.validation import no_identifiers
 
 
@@ -37,7 +37,7 @@ class Contribution(Item):
 
     @property
     def title(self):
-        return f"Contribution by {user_fullname(self.author)}".strip()
+        return f"Contribution by {fullname(self.author)}".strip()
 
     @title.setter
     def title(self, value):

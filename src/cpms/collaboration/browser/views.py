@@ -13,7 +13,7 @@ from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
 from cpms.collaboration.report_pdf import render
 from cpms.collaboration.report_pdf import report_data
-from cpms.notifications.mail import fullname
+from cpms.core.users import fullname
 
 
 def send_bytes(response, data: bytes, mimetype: str, filename: str) -> bytes:

@@ -19,7 +19,7 @@ from zope.schema.interfaces import IChoice
 from zope.schema.interfaces import ICollection
 from zope.schema.interfaces import IText
 
-from cpms.core.users import user_fullname
+from cpms.core.users import fullname
 
 # Fields that hold a user id: shown as the user's full name.
 USER_FIELDS = {"referring_clinician", "recorded_by", "signed_by"}
@@ -68,7 +68,7 @@ class FieldsView(BrowserView):
 
     def _readable(self, name, field, value):
         if name in USER_FIELDS:
-            return [user_fullname(value)]
+            return [fullname(value)]
         if IBool.providedBy(field):
             return ["Yes" if value else "No"]
         if IChoice.providedBy(field):
@@ -87,7 +87,7 @@ class FieldsView(BrowserView):
         if self.context.portal_type != "Contribution":
             return ""
         creators = self.context.listCreators()
-        return user_fullname(creators[0]) if creators else ""
+        return fullname(creators[0]) if creators else ""
 
     def state_title(self):
         state = api.content.get_state(obj=self.context, default=None)

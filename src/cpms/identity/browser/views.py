@@ -10,6 +10,8 @@ from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 from zExceptions import NotFound
 
+from cpms.core.users import email_of
+from cpms.core.users import fullname
 from cpms.identity import guests
 from cpms.identity import oidc
 from cpms.identity.access_requests import CLINICAL_ROLES
@@ -221,14 +223,13 @@ class AccessRequestQueueView(BrowserView):
     def pending(self):
         result = []
         for obj in pending_requests():
-            user = api.user.get(userid=obj.requester)
             result.append(
                 {
                     "uid": obj.UID(),
                     "title": obj.Title(),
                     "url": obj.absolute_url(),
                     "requester": obj.requester,
-                    "email": user.getProperty("email", "") if user else "",
+                    "email": email_of(obj.requester) or "",
                     "provider": obj.provider_title(),
                     "profile": obj.profile_label(),
                     "justification": obj.justification,
@@ -293,13 +294,12 @@ class AccessRequestView(BrowserView):
 
     def info(self):
         context = self.context
-        user = api.user.get(userid=context.requester)
-        fullname = user.getProperty("fullname", "") if user is not None else ""
+        name = fullname(context.requester)
         state = api.content.get_state(context)
         return {
             "state": state,
-            "requester": f"{fullname} ({context.requester})"
-            if fullname
+            "requester": f"{name} ({context.requester})"
+            if name != context.requester
             else context.requester,
             "provider": context.provider_title(),
             "profile": context.profile_label(),
