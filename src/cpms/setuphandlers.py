@@ -7,6 +7,8 @@ from Products.CMFPlone.interfaces import constrains
 from zope.interface import implementer
 
 from cpms import logger
+from cpms.core import permissions
+from cpms.core import roles
 from cpms.core.structure import FRONT_PAGE_DESCRIPTION
 from cpms.core.structure import FRONT_PAGE_TEXT
 from cpms.core.structure import FRONT_PAGE_TITLE
@@ -77,7 +79,7 @@ def ensure_section(portal, section: Section):
     behavior.setConstrainTypesMode(constrains.ENABLED)
     # Plone checks the *current* user's add permissions here; the profile may
     # be re-run by a site administrator who cannot add clinical types.
-    with api.env.adopt_roles(["Manager"]):
+    with api.env.adopt_roles([roles.MANAGER]):
         behavior.setLocallyAllowedTypes(allowed)
         behavior.setImmediatelyAddableTypes(allowed)
     if section.layout:
@@ -86,9 +88,9 @@ def ensure_section(portal, section: Section):
         # Re-applied on every run: a security update of the folder's
         # workflow resets them.
         for permission in (
-            "View",
-            "Access contents information",
-            "List folder contents",
+            permissions.VIEW,
+            permissions.ACCESS_CONTENTS_INFORMATION,
+            permissions.LIST_FOLDER_CONTENTS,
         ):
             folder.manage_permission(
                 permission, roles=list(section.readers), acquire=False
@@ -104,8 +106,14 @@ def ensure_section(portal, section: Section):
         # Acquired roles stay; Editor is added (Plone's role map gives "Add
         # portal content" to Owner and Contributor only).
         folder.manage_permission(
-            "Add portal content",
-            roles=["Manager", "Site Administrator", "Owner", "Contributor", "Editor"],
+            permissions.ADD_PORTAL_CONTENT,
+            roles=[
+                roles.MANAGER,
+                roles.SITE_ADMINISTRATOR,
+                roles.OWNER,
+                roles.CONTRIBUTOR,
+                roles.EDITOR,
+            ],
             acquire=True,
         )
     return folder

@@ -7,14 +7,17 @@ not managed by the folder's workflow, so they stay as set here, re-applied by
 the profile's post_install.
 """
 
+from cpms.core import permissions
+from cpms.core import roles
+
 CASES_FOLDER = "cases"
 
-CASE_ENROLLERS = ("Manager", "Coordinator", "Healthcare Professional")
+CASE_ENROLLERS = (roles.MANAGER, roles.COORDINATOR, roles.HEALTHCARE_PROFESSIONAL)
 
 
 def setup_cases_folder(portal):
     folder = portal.get(CASES_FOLDER)
     if folder is None:
         return
-    for permission in ("Add portal content", "cpms: Add Case"):
+    for permission in (permissions.ADD_PORTAL_CONTENT, permissions.ADD_CASE):
         folder.manage_permission(permission, roles=list(CASE_ENROLLERS), acquire=False)

@@ -1,9 +1,14 @@
-"""State and transition ids of the case workflows.
+"""Workflow, state and transition ids of the case workflows.
 
 They are part of the API (plone.restapi's @workflow, catalog queries on
 ``review_state``): keep them stable. The workflows themselves are declared in
 cpms.cases.workflow_definitions.
 """
+
+CASE_WORKFLOW_ID = "cpms_case_workflow"
+CONSENT_WORKFLOW_ID = "cpms_consent_workflow"
+CONTRIBUTION_WORKFLOW_ID = "cpms_contribution_workflow"
+OUTCOME_REPORT_WORKFLOW_ID = "cpms_outcome_report_workflow"
 
 # cpms_case_workflow: states
 DRAFT = "draft"

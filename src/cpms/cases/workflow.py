@@ -1,7 +1,7 @@
 """The rules of cpms_case_workflow that a permission cannot express.
 
 Who may fire a transition is the workflow's business (guard permissions,
-mapped per state in profiles/default/workflows/cpms_case_workflow). *Whether
+mapped per state in cpms.cases.workflow_definitions). *Whether
 the case is ready* is checked here, in an ``IBeforeTransitionEvent``
 subscriber that raises ``WorkflowException`` with a message naming what is
 missing. Why not a guard expression: a failing guard only hides the
@@ -31,13 +31,12 @@ from plone.dexterity.utils import iterSchemata
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.schema import getFieldsInOrder
 
+from cpms.cases import states
 from cpms.cases.content.case import ICase
 from cpms.core import audit
+from cpms.core import permissions
+from cpms.core import roles
 
-CASE_WORKFLOW = "cpms_case_workflow"
-OPEN_STATES = ("draft", "submitted", "in_discussion")
-# Roles whose contributions count as expert advice for the close rule.
-EXPERT_ROLES = ("Panel Lead", "Panel Member")
 MIN_EXPERTS = 2
 
 # Field names of the case items (cpms.cases.content).
@@ -56,7 +55,7 @@ def review_state(obj):
 
 
 def consent_is_withdrawn(consent):
-    return review_state(consent) == "withdrawn" or bool(
+    return review_state(consent) == states.CONSENT_WITHDRAWN or bool(
         getattr(consent, "withdrawn", False)
     )
 
@@ -83,7 +82,11 @@ def missing_fields(case):
 
 
 def signed_reports(case):
-    return [r for r in _children(case, "OutcomeReport") if review_state(r) == "signed"]
+    return [
+        r
+        for r in _children(case, "OutcomeReport")
+        if review_state(r) == states.REPORT_SIGNED
+    ]
 
 
 def expert_contributors(case):
@@ -91,7 +94,7 @@ def expert_contributors(case):
     experts = set()
     for contribution in _children(case, "Contribution"):
         author = contribution.Creator() or contribution.getOwner().getId()
-        if set(case.get_local_roles_for_userid(author)) & set(EXPERT_ROLES):
+        if set(case.get_local_roles_for_userid(author)) & set(roles.EXPERT_ROLES):
             experts.add(author)
     return experts
 
@@ -130,10 +133,10 @@ def _comment(event):
 
 
 def check_case_transition(case, event):
-    if event.transition is None or event.workflow.getId() != CASE_WORKFLOW:
+    if event.transition is None or event.workflow.getId() != states.CASE_WORKFLOW_ID:
         return
     transition = event.transition.getId()
-    if transition == "submit":
+    if transition == states.SUBMIT:
         problems = submit_problems(case)
         if problems:
             raise WorkflowException(
@@ -141,17 +144,19 @@ def check_case_transition(case, event):
                 + "; and ".join(problems)
                 + "."
             )
-    elif transition == "request_info":
+    elif transition == states.REQUEST_INFO:
         if not _comment(event):
             raise WorkflowException(
                 "Say what information is needed: request_info needs a comment, "
                 "which is shown to the enrolling clinician."
             )
-    elif transition == "close":
+    elif transition == states.CLOSE:
         problems = close_problems(case)
         if not problems:
             return
-        may_override = api.user.has_permission("cpms: Override Close Rule", obj=case)
+        may_override = api.user.has_permission(
+            permissions.OVERRIDE_CLOSE_RULE, obj=case
+        )
         reason = _comment(event)
         if may_override and reason:
             audit.record(
@@ -173,10 +178,10 @@ def check_case_transition(case, event):
 def check_report_signing(report, event):
     """Who may sign is the permission's business (the panel lead, while the
     case is in discussion); this refuses clearly where it would not apply."""
-    if event.transition is None or event.transition.getId() != "sign":
+    if event.transition is None or event.transition.getId() != states.SIGN:
         return
     case = aq_parent(aq_inner(report))
-    if review_state(case) != "in_discussion":
+    if review_state(case) != states.IN_DISCUSSION:
         raise WorkflowException("Only a case in discussion can have its report signed.")
 
 
@@ -184,7 +189,7 @@ def check_report_signing(report, event):
 
 
 def report_signed(report, event):
-    if event.transition is None or event.transition.getId() != "sign":
+    if event.transition is None or event.transition.getId() != states.SIGN:
         return
     report.signed_by = api.user.get_current().getId()
     report.signed_on = datetime.now(UTC)
@@ -192,7 +197,7 @@ def report_signed(report, event):
 
 
 def consent_withdrawn(consent, event):
-    if event.transition is None or event.transition.getId() != "withdraw_consent":
+    if event.transition is None or event.transition.getId() != states.WITHDRAW_CONSENT:
         return
     consent.withdrawn = True
     if getattr(consent, "withdrawal_date", None) is None:
@@ -203,14 +208,14 @@ def consent_withdrawn(consent, event):
     audit.record(
         case, "consent_withdrawn", f"{kind or 'unknown'} consent {consent.getId()}"
     )
-    if kind != CONSENT_KIND_CARE or review_state(case) not in OPEN_STATES:
+    if kind != CONSENT_KIND_CARE or review_state(case) not in states.OPEN_STATES:
         return
     # The patient's decision locks the case, whoever records it: the case's
     # own withdraw guard is not the recorder's to satisfy.
-    with api.env.adopt_roles(["Manager"]):
+    with api.env.adopt_roles([roles.MANAGER]):
         api.content.transition(
             obj=case,
-            transition="withdraw",
+            transition=states.WITHDRAW,
             comment="The care consent was withdrawn.",
         )
 
@@ -219,19 +224,19 @@ def consent_modified(consent, event):
     """'Withdrawn' ticked in the edit form withdraws the consent too."""
     if not getattr(consent, "withdrawn", False):
         return
-    if review_state(consent) != "recorded":
+    if review_state(consent) != states.CONSENT_RECORDED:
         return
-    with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=consent, transition="withdraw_consent")
+    with api.env.adopt_roles([roles.MANAGER]):
+        api.content.transition(obj=consent, transition=states.WITHDRAW_CONSENT)
 
 
 def last_info_request(case):
     """The message of the request_info that sent the case back, while it is
     a draft: {'comment', 'actor', 'time'} or None."""
-    if review_state(case) != "draft":
+    if review_state(case) != states.DRAFT:
         return None
-    history = case.workflow_history.get(CASE_WORKFLOW, ())
-    if not history or history[-1].get("action") != "request_info":
+    history = case.workflow_history.get(states.CASE_WORKFLOW_ID, ())
+    if not history or history[-1].get("action") != states.REQUEST_INFO:
         return None
     entry = history[-1]
     return {

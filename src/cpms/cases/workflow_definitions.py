@@ -96,7 +96,7 @@ def _sharing(*who):
 
 
 CASE_WORKFLOW = Workflow(
-    id="cpms_case_workflow",
+    id=s.CASE_WORKFLOW_ID,
     title="CPMS case workflow",
     description="A patient case: drafted by the enrolling clinician, submitted, "
     "discussed by its panel, closed with a signed outcome report, archived.",
@@ -107,16 +107,21 @@ CASE_WORKFLOW = Workflow(
         State(
             s.DRAFT,
             "Draft",
-            "The enrolling clinician prepares the case and records the consent.",
+            "The enrolling clinician prepares the case and records the consent; "
+            "a referred case, its guest clinician.",
             exits=(s.SUBMIT, s.WITHDRAW),
             permissions=_case_state(
                 _visible(),
                 _sharing(M, C),
                 {
-                    p.MODIFY_PORTAL_CONTENT: (M, O),
-                    p.ADD_PORTAL_CONTENT: (M, C, O),
-                    p.ADD_CONSENT_RECORD: (M, O),
-                    p.SUBMIT_CASE: (M, O),
+                    # The guest clinician of a referred case completes it as
+                    # its enrolling clinician would: edit, consent, files
+                    # (cpms: Add Medical File, rolemap), answers, submit.
+                    # Withdrawing stays with the clinician and coordinators.
+                    p.MODIFY_PORTAL_CONTENT: (M, O, G),
+                    p.ADD_PORTAL_CONTENT: (M, C, O, G),
+                    p.ADD_CONSENT_RECORD: (M, O, G),
+                    p.SUBMIT_CASE: (M, O, G),
                     p.WITHDRAW_CASE: (M, C, O),
                     p.WITHDRAW_CONSENT: (M, C, O),
                 },
@@ -254,7 +259,7 @@ EDITABLE = {p.MODIFY_PORTAL_CONTENT: ACQUIRED}
 LOCKED = {p.MODIFY_PORTAL_CONTENT: NOBODY}
 
 CONSENT_WORKFLOW = Workflow(
-    id="cpms_consent_workflow",
+    id=s.CONSENT_WORKFLOW_ID,
     title="CPMS consent record workflow",
     description="A consent record follows its case; withdrawing it locks it and, "
     "for the care consent, withdraws the case.",
@@ -289,7 +294,7 @@ CONSENT_WORKFLOW = Workflow(
 )
 
 CONTRIBUTION_WORKFLOW = Workflow(
-    id="cpms_contribution_workflow",
+    id=s.CONTRIBUTION_WORKFLOW_ID,
     title="CPMS contribution workflow",
     description="Contributions are the panel's record: posted once, never edited "
     "(add another one to correct).",
@@ -309,7 +314,7 @@ CONTRIBUTION_WORKFLOW = Workflow(
 )
 
 OUTCOME_REPORT_WORKFLOW = Workflow(
-    id="cpms_outcome_report_workflow",
+    id=s.OUTCOME_REPORT_WORKFLOW_ID,
     title="CPMS outcome report workflow",
     description="The panel lead writes the report while the case is in discussion, "
     "then signs it; a signed report is locked.",

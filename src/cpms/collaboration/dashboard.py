@@ -12,16 +12,22 @@ from statistics import median
 from DateTime import DateTime
 from plone import api
 
-STATE_ORDER = ("draft", "submitted", "in_discussion", "closed", "withdrawn", "archived")
-STATE_TITLES = {
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "in_discussion": "In discussion",
-    "closed": "Closed",
-    "withdrawn": "Withdrawn",
-    "archived": "Archived",
-}
-OPEN_STATES = ("draft", "submitted", "in_discussion")
+from cpms.cases import states
+from cpms.cases.workflow_definitions import CASE_WORKFLOW
+from cpms.core.roles import GUEST_CLINICIAN
+from cpms.core.roles import OWNER
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
+
+STATE_ORDER = (
+    states.DRAFT,
+    states.SUBMITTED,
+    states.IN_DISCUSSION,
+    states.CLOSED,
+    states.WITHDRAWN,
+    states.ARCHIVED,
+)
+STATE_TITLES = {state.id: state.title for state in CASE_WORKFLOW.states}
 
 
 def _days(since, now: DateTime) -> int | None:
@@ -37,16 +43,16 @@ def _iso(value) -> str | None:
 def waiting_on(brain, userid: str, roles: set[str]) -> str:
     """What the case waits for from this user, in a few words ('' if nothing)."""
     state = brain.review_state
-    if state == "draft" and "Owner" in roles:
+    if state == states.DRAFT and OWNER in roles:
         return "Complete the case and submit it"
-    if state == "in_discussion":
-        if "Panel Lead" in roles and not brain.case_report_signed:
+    if state == states.IN_DISCUSSION:
+        if PANEL_LEAD in roles and not brain.case_report_signed:
             if (brain.case_contribution_count or 0) >= 2:
                 return "Write and sign the outcome report"
             return "Lead the discussion; the report needs two contributions"
-        if "Panel Lead" in roles and brain.case_report_signed:
+        if PANEL_LEAD in roles and brain.case_report_signed:
             return "Close the case"
-        if roles & {"Panel Member", "Guest Clinician"} and userid not in (
+        if roles & {PANEL_MEMBER, GUEST_CLINICIAN} and userid not in (
             brain.case_contributors or ()
         ):
             return "Add your contribution"
@@ -118,17 +124,21 @@ def coordinator() -> dict:
     now = DateTime()
     open_panels = [
         _row(b, now)
-        for b in catalog.searchResults(portal_type="Case", review_state="in_discussion")
+        for b in catalog.searchResults(
+            portal_type="Case", review_state=states.IN_DISCUSSION
+        )
     ]
     open_panels.sort(key=lambda r: (not r["urgent"], -(r["days_open"] or 0)))
     waiting = [
         _row(b, now)
-        for b in catalog.searchResults(portal_type="Case", review_state="submitted")
+        for b in catalog.searchResults(
+            portal_type="Case", review_state=states.SUBMITTED
+        )
     ]
     waiting.sort(key=lambda r: (not r["urgent"], r["created"] or ""))
     durations = []
     for brain in catalog.searchResults(
-        portal_type="Case", review_state=("closed", "archived")
+        portal_type="Case", review_state=(states.CLOSED, states.ARCHIVED)
     ):
         start = brain.case_submitted or brain.created
         end = brain.case_closed

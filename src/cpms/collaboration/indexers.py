@@ -8,6 +8,7 @@ contributions or its report change (see the subscribers).
 from DateTime import DateTime
 from plone.indexer import indexer
 
+from cpms.cases import states
 from cpms.cases.content.case import ICase
 from cpms.cases.utils import local_roles
 
@@ -83,7 +84,7 @@ def report_is_signed(report) -> bool:
     from plone import api
 
     try:
-        return api.content.get_state(obj=report, default=None) == "signed"
+        return api.content.get_state(obj=report, default=None) == states.REPORT_SIGNED
     except Exception:  # noqa: BLE001 - no workflow: not signed by state
         return False
 
@@ -96,17 +97,17 @@ def case_report_signed(case):
 @indexer(ICase)
 def case_panel_opened(case):
     """When the case last entered discussion (the panel opened)."""
-    return _transition_time(case, "in_discussion", last=True)
+    return _transition_time(case, states.IN_DISCUSSION, last=True)
 
 
 @indexer(ICase)
 def case_submitted(case):
-    return _transition_time(case, "submitted", last=False)
+    return _transition_time(case, states.SUBMITTED, last=False)
 
 
 @indexer(ICase)
 def case_closed(case):
     if getattr(case, "portal_type", None) != "Case":
         return None
-    value = _transition_time(case, "closed", last=True)
+    value = _transition_time(case, states.CLOSED, last=True)
     return value if isinstance(value, DateTime) else None

@@ -8,13 +8,15 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 
 from plone import api
 
-from cpms.cases.utils import CASE_ROLES
 from cpms.cases.utils import local_roles
+from cpms.core.roles import CASE_ROLES
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+from cpms.core.roles import OWNER
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname
 
-MEMBER_ROLE = "Panel Member"
-ON_CASE_ROLES = {"Owner", "Panel Lead", "Panel Member"}
-HP_ROLE = "Healthcare Professional"
+ON_CASE_ROLES = {OWNER, PANEL_LEAD, PANEL_MEMBER}
 
 
 class PanelError(ValueError):
@@ -22,7 +24,7 @@ class PanelError(ValueError):
 
 
 def is_healthcare_professional(userid: str) -> bool:
-    return HP_ROLE in api.user.get_roles(username=userid)
+    return HEALTHCARE_PROFESSIONAL in api.user.get_roles(username=userid)
 
 
 def check_invitee(userid: str) -> None:
@@ -58,7 +60,7 @@ def invite(case, userids, notify_mail=True) -> list[str]:
     new = [u for u in userids if not current.get(u, set()) & ON_CASE_ROLES]
     for userid in new:
         # username=, never user=: user= would drop the other local roles.
-        api.user.grant_roles(username=userid, obj=case, roles=[MEMBER_ROLE])
+        api.user.grant_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     if new:
         reindex(case)
         if notify_mail:
@@ -129,9 +131,9 @@ def invite_area(case, area, exclude=()) -> list[str]:
 
 def remove(case, userid: str, notify_mail=True) -> None:
     held = local_roles(case).get(userid, set())
-    if MEMBER_ROLE not in held:
+    if PANEL_MEMBER not in held:
         raise PanelError(f"userid: {userid!r} is not a member of this panel")
-    api.user.revoke_roles(username=userid, obj=case, roles=[MEMBER_ROLE])
+    api.user.revoke_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     reindex(case)
     if notify_mail:
         from cpms.notifications.subscribers import removed
@@ -141,7 +143,7 @@ def remove(case, userid: str, notify_mail=True) -> None:
 
 def panel(case) -> list[dict]:
     """Everyone on the case with their roles, sorted by role then name."""
-    order = {role: i for i, role in enumerate(("Panel Lead", "Panel Member"))}
+    order = {role: i for i, role in enumerate((PANEL_LEAD, PANEL_MEMBER))}
     people = []
     for userid, roles in local_roles(case).items():
         roles = sorted(r for r in roles if r in CASE_ROLES)

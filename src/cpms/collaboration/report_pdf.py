@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from cpms.core.roles import OWNER
 from cpms.core.users import fullname
 
 FONT_DIRS = (
@@ -163,9 +164,9 @@ def report_data(report) -> ReportData:
         "cpms.collaboration.network_name", default="European Reference Network"
     )
     members = [
-        f"{p['fullname']} ({', '.join(r for r in p['roles'] if r != 'Owner')})"
+        f"{p['fullname']} ({', '.join(r for r in p['roles'] if r != OWNER)})"
         for p in panel(case)
-        if set(p["roles"]) - {"Owner"}
+        if set(p["roles"]) - {OWNER}
     ]
     signer = _first(report, ("signed_by", "signer"))
     return ReportData(

@@ -9,6 +9,8 @@ type that belongs in a section joins its ``allowed_types`` here;
 from dataclasses import dataclass
 from dataclasses import field
 
+from cpms.core import roles
+
 
 @dataclass(frozen=True)
 class Section:
@@ -92,7 +94,12 @@ SECTIONS: tuple[Section, ...] = (
         "Referral requests from clinicians outside the network.",
         ("Referral",),
         public=False,
-        readers=("Manager", "Site Administrator", "Coordinator", "Helpdesk"),
+        readers=(
+            roles.MANAGER,
+            roles.SITE_ADMINISTRATOR,
+            roles.COORDINATOR,
+            roles.HELPDESK,
+        ),
     ),
     Section(
         "access-requests",
@@ -100,7 +107,7 @@ SECTIONS: tuple[Section, ...] = (
         "Requests for authorisation to use the portal.",
         ("AccessRequest",),
         public=False,
-        readers=("Manager", "Site Administrator", "Coordinator"),
+        readers=(roles.MANAGER, roles.SITE_ADMINISTRATOR, roles.COORDINATOR),
     ),
     Section(
         "cases",
@@ -111,10 +118,10 @@ SECTIONS: tuple[Section, ...] = (
         # Network staff (Editors, Readers, Contributors) must not even browse
         # it; healthcare professionals list it and see only their own cases.
         readers=(
-            "Manager",
-            "Site Administrator",
-            "Coordinator",
-            "Healthcare Professional",
+            roles.MANAGER,
+            roles.SITE_ADMINISTRATOR,
+            roles.COORDINATOR,
+            roles.HEALTHCARE_PROFESSIONAL,
         ),
     ),
 )

@@ -21,7 +21,9 @@ from datetime import date
 
 from plone import api
 
+from cpms.cases import states
 from cpms.cases.case_id import next_case_id
+from cpms.core import roles
 from cpms.demo import DEMO_TAG
 
 CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
@@ -35,7 +37,7 @@ CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
 CASES = [
     {
         "nickname": "Blue Heron (demo)",
-        "state": "draft",
+        "state": states.DRAFT,
         "sex": "female",
         "age_band": None,
         "year_of_birth": 2021,
@@ -53,7 +55,7 @@ CASES = [
     },
     {
         "nickname": "Silver Otter (demo)",
-        "state": "in_discussion",
+        "state": states.IN_DISCUSSION,
         "sex": "male",
         "age_band": None,
         "year_of_birth": 2016,
@@ -75,7 +77,7 @@ CASES = [
     },
     {
         "nickname": "Quiet Lynx (demo)",
-        "state": "closed",
+        "state": states.CLOSED,
         "sex": "female",
         "age_band": None,
         "year_of_birth": 1988,
@@ -163,11 +165,11 @@ def _build(portal, network, provider, spec):
             consent_date=date(2026, 1, 12),
             recorded_by=CLINICIAN,
         )
-    if spec["state"] == "draft":
+    if spec["state"] == states.DRAFT:
         return case
-    _do(case, "submit", CLINICIAN)
+    _do(case, states.SUBMIT, CLINICIAN)
     _assign_panel(case, guest=spec.get("guest", False))
-    _do(case, "open_panel", COORDINATOR)
+    _do(case, states.OPEN_PANEL, COORDINATOR)
     for author, text in spec.get("contributions", []):
         with api.env.adopt_user(username=author):
             api.content.create(
@@ -182,21 +184,23 @@ def _build(portal, network, provider, spec):
             obj = api.content.create(
                 container=case, type="OutcomeReport", id="outcome-report", **report
             )
-        _do(obj, "sign", LEAD)
-        _do(case, "close", LEAD, comment="Advice given (demo).")
+        _do(obj, states.SIGN, LEAD)
+        _do(case, states.CLOSE, LEAD, comment="Advice given (demo).")
     return case
 
 
 def _assign_panel(case, guest=False):
     """What a coordinator does on the case's Sharing tab."""
-    api.user.grant_roles(username=LEAD, obj=case, roles=["Panel Lead"])
+    api.user.grant_roles(username=LEAD, obj=case, roles=[roles.PANEL_LEAD])
     for expert in EXPERTS:
-        api.user.grant_roles(username=expert, obj=case, roles=["Panel Member"])
+        api.user.grant_roles(username=expert, obj=case, roles=[roles.PANEL_MEMBER])
     if guest:
         try:  # guest grants with an end date (cpms.identity.guests)
             from cpms.identity.guests import grant_guest_access
 
             grant_guest_access(case, GUEST, granted_by=COORDINATOR)
         except ImportError:
-            api.user.grant_roles(username=GUEST, obj=case, roles=["Guest Clinician"])
+            api.user.grant_roles(
+                username=GUEST, obj=case, roles=[roles.GUEST_CLINICIAN]
+            )
     case.reindexObjectSecurity()

@@ -6,6 +6,7 @@ Coordinators of a demo site so find one request in their queue
 
 from plone import api
 
+from cpms.core.roles import MEMBER
 from cpms.demo import DEMO_PASSWORD
 from cpms.demo import DEMO_TAG
 
@@ -23,7 +24,7 @@ def build_access_requests(portal):
             username=NEWCOMER,
             email=f"{NEWCOMER}@demo.invalid",
             password=DEMO_PASSWORD,
-            roles=["Member"],
+            roles=[MEMBER],
             properties={"fullname": "Nora Newcomer (demo)"},
         )
     from cpms.identity.access_requests import create_access_request

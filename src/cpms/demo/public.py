@@ -12,7 +12,9 @@ from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.file import NamedBlobFile
 
+from cpms.core import roles
 from cpms.demo import DEMO_TAG
+from cpms.public import states
 from cpms.public.vocabularies import CONSENT_KINDS
 from cpms.public.vocabularies import language_name
 
@@ -286,15 +288,15 @@ CONSENT_FORMS = [
 
 def _publish(obj):
     obj.setSubject([DEMO_TAG])
-    if api.content.get_state(obj) == "private":
-        api.content.transition(obj=obj, transition="submit")
-    if api.content.get_state(obj) == "pending":
-        api.content.transition(obj=obj, transition="publish")
+    if api.content.get_state(obj) == states.PRIVATE:
+        api.content.transition(obj=obj, transition=states.SUBMIT)
+    if api.content.get_state(obj) == states.PENDING:
+        api.content.transition(obj=obj, transition=states.PUBLISH)
     obj.reindexObject()
 
 
 def build_public_content(portal):
-    with api.env.adopt_roles(["Manager"]):
+    with api.env.adopt_roles([roles.MANAGER]):
         _guides(portal["guides"])
         _faqs(portal["common-problems"])
         _newsletters(portal["newsletter"])

@@ -7,7 +7,9 @@ so that accepting it shows the guest invitation at work.
 
 from plone import api
 
+from cpms.core import roles
 from cpms.demo import DEMO_TAG
+from cpms.referrals import states
 from cpms.referrals.actions import create_referral
 
 REFERRALS = {
@@ -24,7 +26,7 @@ REFERRALS = {
             "and which treatment would you advise? (demo)",
             "consent": True,
         },
-        "submitted",
+        states.SUBMITTED,
     ),
     "demo-referral-2": (
         {
@@ -39,7 +41,7 @@ REFERRALS = {
             "you recommend? (demo)",
             "consent": True,
         },
-        "under_review",
+        states.UNDER_REVIEW,
     ),
 }
 
@@ -56,7 +58,7 @@ def build_referrals(portal):
         )
         referral.setSubject([DEMO_TAG])
         referral.title = f"{referral.title} (demo)"
-        if state == "under_review":
-            with api.env.adopt_roles(["Manager"]):
-                api.content.transition(obj=referral, transition="start_review")
+        if state == states.UNDER_REVIEW:
+            with api.env.adopt_roles([roles.MANAGER]):
+                api.content.transition(obj=referral, transition=states.START_REVIEW)
         referral.reindexObject()

@@ -2,19 +2,25 @@
 
 from plone import api
 
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import EDITOR
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+from cpms.core.roles import HELPDESK
+from cpms.core.roles import MEMBER
+from cpms.core.roles import REVIEWER
 from cpms.demo import DEMO_PASSWORD
 
 # user id -> (full name, site-wide roles)
 DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "coordinator": ("Dana Coordinator (demo)", ("Member", "Coordinator")),
-    "helpdesk": ("Hugo Helpdesk (demo)", ("Member", "Helpdesk")),
-    "clinician": ("Clara Clinician (demo)", ("Member", "Healthcare Professional")),
-    "lead": ("Lena Lead (demo)", ("Member", "Healthcare Professional")),
-    "expert1": ("Emil Expert (demo)", ("Member", "Healthcare Professional")),
-    "expert2": ("Eva Expert (demo)", ("Member", "Healthcare Professional")),
-    "guest": ("Gustav Guest (demo)", ("Member",)),
-    "editor": ("Edith Editor (demo)", ("Member", "Editor")),
-    "reviewer": ("Rita Reviewer (demo)", ("Member", "Reviewer")),
+    "coordinator": ("Dana Coordinator (demo)", (MEMBER, COORDINATOR)),
+    "helpdesk": ("Hugo Helpdesk (demo)", (MEMBER, HELPDESK)),
+    "clinician": ("Clara Clinician (demo)", (MEMBER, HEALTHCARE_PROFESSIONAL)),
+    "lead": ("Lena Lead (demo)", (MEMBER, HEALTHCARE_PROFESSIONAL)),
+    "expert1": ("Emil Expert (demo)", (MEMBER, HEALTHCARE_PROFESSIONAL)),
+    "expert2": ("Eva Expert (demo)", (MEMBER, HEALTHCARE_PROFESSIONAL)),
+    "guest": ("Gustav Guest (demo)", (MEMBER,)),
+    "editor": ("Edith Editor (demo)", (MEMBER, EDITOR)),
+    "reviewer": ("Rita Reviewer (demo)", (MEMBER, REVIEWER)),
 }
 
 

@@ -14,8 +14,10 @@ from zope.schema import ValidationError
 
 from cpms import logger
 from cpms.core import mail
+from cpms.core import roles
 from cpms.core.users import email_of
 from cpms.core.users import fullname
+from cpms.identity import states
 from cpms.identity.content.access_request import PROFILES
 from cpms.identity.content.access_request import IAccessRequest
 from cpms.identity.content.access_request import find_provider
@@ -23,8 +25,8 @@ from cpms.identity.content.access_request import find_provider
 FOLDER_ID = "access-requests"
 # Roles that mean "already authorised": such users skip "Request access".
 CLINICAL_ROLES = frozenset(role for _label, role in PROFILES.values()) | {
-    "Manager",
-    "Site Administrator",
+    roles.MANAGER,
+    roles.SITE_ADMINISTRATOR,
 }
 
 
@@ -95,7 +97,7 @@ def requests_of(userid: str, review_state=None):
 def pending_requests():
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
-        portal_type="AccessRequest", review_state="pending", sort_on="created"
+        portal_type="AccessRequest", review_state=states.PENDING, sort_on="created"
     )
     return [b._unrestrictedGetObject() for b in brains]
 
@@ -111,7 +113,7 @@ def create_access_request(data: dict, userid: str | None = None):
     if user is None or api.user.is_anonymous() and userid is None:
         raise AccessRequestError({"user": "Log in before requesting access."})
     userid = user.getId()
-    if requests_of(userid, review_state="pending"):
+    if requests_of(userid, review_state=states.PENDING):
         raise AccessRequestError(
             {
                 "request": "You already have a pending access request; a "
@@ -120,7 +122,7 @@ def create_access_request(data: dict, userid: str | None = None):
         )
     provider = find_provider(clean["healthcare_provider"])
     portal = api.portal.get()
-    with api.env.adopt_roles(["Manager"]):
+    with api.env.adopt_roles([roles.MANAGER]):
         obj = api.content.create(
             container=portal[FOLDER_ID],
             type="AccessRequest",
@@ -142,7 +144,7 @@ def create_access_request(data: dict, userid: str | None = None):
         others = [u for u, _r in obj.get_local_roles() if u != userid]
         if others:
             obj.manage_delLocalRoles(others)
-        obj.manage_setLocalRoles(userid, ["Owner"])
+        obj.manage_setLocalRoles(userid, [roles.OWNER])
         obj.reindexObject()
         obj.reindexObjectSecurity()
     logger.info("Access request %s by %s", obj.getId(), userid)
@@ -161,15 +163,15 @@ def on_transition(obj, event):
     if event.transition is None:
         return
     action = event.transition.id
-    if action not in ("approve", "reject"):
+    if action not in (states.APPROVE, states.REJECT):
         return
     comment = (event.kwargs or {}).get("comment") or (event.status or {}).get(
         "comments", ""
     )
     obj.decision_message = (comment or "").strip()
-    if action == "approve":
+    if action == states.APPROVE:
         grant_profile(obj)
-    notify_requester(obj, approved=action == "approve")
+    notify_requester(obj, approved=action == states.APPROVE)
     obj.reindexObject()
 
 

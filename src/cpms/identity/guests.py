@@ -32,9 +32,9 @@ from zope.interface import implementer
 
 from cpms import logger
 from cpms.core import mail
+from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.users import email_of
 
-ROLE = "Guest Clinician"
 CASE_KEY = "cpms.identity.guests"
 # On the portal: the UIDs of cases that hold grants, so nothing walks the site.
 INDEX_KEY = "cpms.security.guest_cases"
@@ -320,11 +320,11 @@ class GuestRoleProvider:
         return {u for u, data in grants.items() if data["until"] > moment}
 
     def getRoles(self, principal_id):
-        return (ROLE,) if principal_id in self._live() else ()
+        return (GUEST_CLINICIAN,) if principal_id in self._live() else ()
 
     def getAllRoles(self):
         for userid in self._live():
-            yield userid, (ROLE,)
+            yield userid, (GUEST_CLINICIAN,)
 
 
 def on_local_roles_modified(case, event):
@@ -336,9 +336,9 @@ def on_local_roles_modified(case, event):
     """
     changed = False
     for principal, roles in list(case.get_local_roles()):
-        if ROLE not in roles:
+        if GUEST_CLINICIAN not in roles:
             continue
-        remaining = [role for role in roles if role != ROLE]
+        remaining = [role for role in roles if role != GUEST_CLINICIAN]
         if remaining:
             case.manage_setLocalRoles(principal, remaining)
         else:

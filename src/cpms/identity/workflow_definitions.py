@@ -37,7 +37,7 @@ def _request_state(reviewers):
 
 
 ACCESS_REQUEST_WORKFLOW = Workflow(
-    id="cpms_access_request_workflow",
+    id=s.ACCESS_REQUEST_WORKFLOW_ID,
     title="CPMS access request workflow",
     description="Access requests: pending until a coordinator approves (grants "
     "the profile) or rejects them.",

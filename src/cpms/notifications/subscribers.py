@@ -2,8 +2,10 @@
 
 from plone import api
 
+from cpms.cases import states
 from cpms.cases.utils import case_people
 from cpms.cases.utils import find_case
+from cpms.core.roles import OWNER
 from cpms.core.users import fullname
 from cpms.notifications import mail
 
@@ -78,15 +80,15 @@ def case_transitioned(case, event):
         return
     new_state = event.new_state.id if event.new_state is not None else ""
     actor = _actor()
-    if event.transition.id == "request_info":
+    if event.transition.id == states.REQUEST_INFO:
         # Back to the referring clinician(s): the case's owners.
         notice = mail.compose("request_info", case, actor=fullname(actor))
-        owners = set(case_people(case, roles=("Owner",)))
+        owners = set(case_people(case, roles=(OWNER,)))
         clinician = getattr(case, "referring_clinician", None)
         if clinician:
             owners.add(clinician)
         mail.notify(owners, notice, exclude=[actor])
-    elif new_state == "closed":
+    elif new_state == states.CLOSED:
         notice = mail.compose("case_closed", case, actor=fullname(actor))
         mail.notify(case_people(case), notice, exclude=[actor])
 
@@ -104,7 +106,7 @@ def report_signed(report, actor: str | None = None) -> list[str]:
 
 
 def report_transitioned(report, event):
-    if event.new_state is not None and event.new_state.id == "signed":
+    if event.new_state is not None and event.new_state.id == states.REPORT_SIGNED:
         report_signed(report)
 
 

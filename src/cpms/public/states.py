@@ -5,6 +5,8 @@ folder contents and portlets treat the public content as they treat pages.
 The workflow itself is declared in cpms.public.workflow_definitions.
 """
 
+PUBLICATION_WORKFLOW_ID = "cpms_publication_workflow"
+
 # States
 PRIVATE = "private"
 PENDING = "pending"

@@ -46,7 +46,7 @@ def _publication_state(readers, writers, deleters, adders):
 
 
 PUBLICATION_WORKFLOW = Workflow(
-    id="cpms_publication_workflow",
+    id=s.PUBLICATION_WORKFLOW_ID,
     title="CPMS publication workflow",
     description="Publication with review: editors write and submit, reviewers publish.",
     initial_state=s.PRIVATE,

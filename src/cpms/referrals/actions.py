@@ -30,6 +30,7 @@ from zope.schema.interfaces import IVocabularyFactory
 from cpms import _
 from cpms import logger
 from cpms.core import mail
+from cpms.core.roles import COORDINATOR
 from cpms.referrals import mail as referral_mail
 from cpms.referrals import validators
 
@@ -122,7 +123,7 @@ def coordinator_addresses() -> list[str]:
     extra = (
         api.portal.get_registry_record("cpms.referral_notify_emails", default=()) or ()
     )
-    return sorted(set(referral_mail.role_addresses("Coordinator")) | set(extra))
+    return sorted(set(referral_mail.role_addresses(COORDINATOR)) | set(extra))
 
 
 def announce(referral) -> None:

@@ -4,6 +4,8 @@ Part of the API (plone.restapi's @workflow, catalog queries): keep them
 stable. The workflow itself is declared in cpms.referrals.workflow_definitions.
 """
 
+REFERRAL_WORKFLOW_ID = "cpms_referral_workflow"
+
 # States
 SUBMITTED = "submitted"
 UNDER_REVIEW = "under_review"

@@ -15,14 +15,15 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 from cpms import logger
 from cpms.core import mail
 from cpms.referrals import invitations
+from cpms.referrals import states
 from cpms.referrals.mail import site_title
 
 CASES = "cases"
 
 MESSAGE_REQUIRED = {
-    "decline": "A reason is required to decline a referral: "
+    states.DECLINE: "A reason is required to decline a referral: "
     "it is sent to the referrer.",
-    "request_info": "Say what information you need: "
+    states.REQUEST_INFO: "Say what information you need: "
     "the message is sent to the referrer.",
 }
 
@@ -44,7 +45,7 @@ def after_transition(referral, event):
     if transition is None:
         return
     comment = comment_of(event)
-    if transition.id == "decline":
+    if transition.id == states.DECLINE:
         referral.decline_reason = comment
         tell_referrer(
             referral,
@@ -59,7 +60,7 @@ def after_transition(referral, event):
                 "your country can tell you which other options exist.",
             ],
         )
-    elif transition.id == "request_info":
+    elif transition.id == states.REQUEST_INFO:
         tell_referrer(
             referral,
             f"Your referral {referral.getId()}: more information needed",
@@ -75,7 +76,7 @@ def after_transition(referral, event):
                 f"{api.portal.get().absolute_url()}/helpdesk",
             ],
         )
-    elif transition.id == "accept":
+    elif transition.id == states.ACCEPT:
         accept(referral)
     referral.reindexObject()
 

@@ -50,7 +50,7 @@ DECIDED = {
 }
 
 REFERRAL_WORKFLOW = Workflow(
-    id="cpms_referral_workflow",
+    id=s.REFERRAL_WORKFLOW_ID,
     title="CPMS referral workflow",
     description="Referrals from clinicians outside the network: reviewed, then "
     "accepted (a draft case and a guest invitation) or declined with a reason.",

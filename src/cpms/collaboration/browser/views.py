@@ -13,6 +13,7 @@ from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
 from cpms.collaboration.report_pdf import render
 from cpms.collaboration.report_pdf import report_data
+from cpms.core import permissions
 from cpms.core.users import fullname
 
 
@@ -54,7 +55,7 @@ def outcome_report_of(context):
         return context
     for obj in context.objectValues():
         if obj.portal_type == "OutcomeReport" and api.user.has_permission(
-            "View", obj=obj
+            permissions.VIEW, obj=obj
         ):
             return obj
     return None
@@ -86,7 +87,7 @@ class PanelView(BrowserView):
     """@@panel on a case: who is on it; invite and remove (Manage Panel)."""
 
     def can_manage(self):
-        return api.user.has_permission("cpms: Manage Panel", obj=self.context)
+        return api.user.has_permission(permissions.MANAGE_PANEL, obj=self.context)
 
     def people(self):
         return panel_api.panel(self.context)

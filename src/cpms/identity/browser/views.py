@@ -10,10 +10,12 @@ from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 from zExceptions import NotFound
 
+from cpms.core import permissions
 from cpms.core.users import email_of
 from cpms.core.users import fullname
 from cpms.identity import guests
 from cpms.identity import oidc
+from cpms.identity import states
 from cpms.identity.access_requests import CLINICAL_ROLES
 from cpms.identity.access_requests import AccessRequestError
 from cpms.identity.access_requests import create_access_request
@@ -187,7 +189,7 @@ class RequestAccessView(BrowserView):
         return result
 
     def has_pending(self):
-        return any(r["state"] == "pending" for r in self.my_requests())
+        return any(r["state"] == states.PENDING for r in self.my_requests())
 
 
 class AccessRequestQueueView(BrowserView):
@@ -211,13 +213,13 @@ class AccessRequestQueueView(BrowserView):
         obj = api.content.get(UID=form["uid"])
         if obj is None or obj.portal_type != "AccessRequest":
             raise NotFound("No such access request")
-        if action not in ("approve", "reject"):
+        if action not in (states.APPROVE, states.REJECT):
             raise Forbidden("Unknown decision")
-        if action == "reject" and not message:
+        if action == states.REJECT and not message:
             self.errors[form["uid"]] = "Say why the request is rejected."
             return
         api.content.transition(obj=obj, transition=action, comment=message)
-        verb = "approved" if action == "approve" else "rejected"
+        verb = "approved" if action == states.APPROVE else "rejected"
         api.portal.show_message(f"{obj.Title()}: {verb}.", self.request)
 
     def pending(self):
@@ -303,6 +305,8 @@ class AccessRequestView(BrowserView):
             else context.requester,
             "provider": context.provider_title(),
             "profile": context.profile_label(),
-            "can_review": state == "pending"
-            and api.user.has_permission("cpms: Review Access Requests", obj=context),
+            "can_review": state == states.PENDING
+            and api.user.has_permission(
+                permissions.REVIEW_ACCESS_REQUESTS, obj=context
+            ),
         }

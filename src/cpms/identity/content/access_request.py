@@ -17,12 +17,16 @@ from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
 from cpms import _
+from cpms.core import roles
 
 # The profiles one may ask for: token -> (label, site-wide role granted).
 PROFILES = {
-    "healthcare-professional": ("Healthcare professional", "Healthcare Professional"),
-    "coordinator": ("Coordinator", "Coordinator"),
-    "helpdesk": ("Helpdesk", "Helpdesk"),
+    "healthcare-professional": (
+        "Healthcare professional",
+        roles.HEALTHCARE_PROFESSIONAL,
+    ),
+    "coordinator": ("Coordinator", roles.COORDINATOR),
+    "helpdesk": ("Helpdesk", roles.HELPDESK),
 }
 PROFILE_VOCABULARY = SimpleVocabulary(
     [SimpleTerm(token, token, label) for token, (label, _role) in PROFILES.items()]

@@ -23,6 +23,7 @@ from Products.Five.browser import BrowserView
 from zope.component import queryUtility
 from zope.schema.interfaces import IVocabularyFactory
 
+from cpms.core import permissions
 from cpms.public.vocabularies import CONSENT_KINDS
 from cpms.public.vocabularies import FAQ_CATEGORIES
 from cpms.public.vocabularies import GUIDE_AUDIENCES
@@ -175,7 +176,9 @@ class GuideView(BrowserView):
         for relation in self.context.related_guides or []:
             target = relation.to_object if not relation.isBroken() else None
             # Only guides this visitor may see (a draft stays hidden).
-            if target is None or not api.user.has_permission("View", obj=target):
+            if target is None or not api.user.has_permission(
+                permissions.VIEW, obj=target
+            ):
                 continue
             result.append({"title": target.Title(), "url": target.absolute_url()})
         return result

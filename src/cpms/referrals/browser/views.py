@@ -5,6 +5,7 @@ from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
 
+from cpms.referrals import states
 from cpms.referrals.validators import make_token
 from cpms.referrals.workflow import MESSAGE_REQUIRED
 
@@ -65,5 +66,5 @@ class ReferralTransition(BrowserView):
 
     @property
     def description(self) -> str:
-        wf = api.portal.get_tool("portal_workflow")["cpms_referral_workflow"]
+        wf = api.portal.get_tool("portal_workflow")[states.REFERRAL_WORKFLOW_ID]
         return wf.transitions[self.transition_id].description
