@@ -26,9 +26,10 @@ def test_provider_outside_eu_eea_is_refused(functional_portal, network):
         rest(functional_portal, "hanna"), functional_portal, network["outside"].UID()
     )
     assert response.status_code == 400
-    error = response.json()["error"]
+    error = response.json()
+    assert error["type"] == "BadRequest"
     assert "Geneva Clinic is outside the European Union" in error["message"]
-    assert "healthcare_provider" in error["errors"]
+    assert error["message"].startswith("healthcare_provider: ")
     transaction.begin()
     assert not api.content.find(portal_type="AccessRequest", unrestricted=True)
 
@@ -41,7 +42,10 @@ def test_bad_input_names_the_fields(functional_portal, network):
         json={"healthcare_provider": "no-such-place", "profile": "surgeon"},
     )
     assert response.status_code == 400
-    errors = response.json()["error"]["errors"]
+    # Every field that failed, each named first: "field: problem; ...".
+    errors = dict(
+        part.split(": ", 1) for part in response.json()["message"].split("; ")
+    )
     assert "Unknown healthcare provider" in errors["healthcare_provider"]
     assert "Unknown profile 'surgeon'" in errors["profile"]
     assert "justification" in errors
@@ -108,7 +112,7 @@ def test_only_requester_and_coordinators_see_a_request(
         rest(functional_portal, "hanna"), functional_portal, network["hcp"].UID()
     )
     assert again.status_code == 400
-    assert "already have a pending" in again.json()["error"]["message"]
+    assert "already have a pending" in again.json()["message"]
     # Requesters cannot decide their own request.
     self_approve = rest(functional_portal, "hanna").post(f"{url}/@workflow/approve")
     assert self_approve.status_code in (400, 401, 403)

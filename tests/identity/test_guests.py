@@ -99,6 +99,9 @@ def test_extend_and_revoke(functional_portal, two_cases, coordinator):
             json={"case": first.getId(), "user": "gus"},
         )
         assert again.status_code == 404
+        assert (
+            again.json()["message"] == "user: 'gus' has no guest access to this case."
+        )
 
 
 def test_guest_is_warned_once_before_the_end(
@@ -135,11 +138,13 @@ def test_bad_grants_are_refused_with_a_reason(
         url, json={"case": first.UID(), "user": "gus", "until": "2020-01-01"}
     )
     assert past.status_code == 400
-    assert "future" in past.json()["error"]["errors"]["until"]
+    assert past.json()["message"].startswith("until: ")
+    assert "future" in past.json()["message"]
     nobody = coord.post(url, json={"case": first.UID(), "user": "nobody"})
-    assert nobody.json()["error"]["errors"] == {"user": "Unknown user 'nobody'."}
+    assert nobody.json()["type"] == "BadRequest"
+    assert nobody.json()["message"] == "user: Unknown user 'nobody'."
     nocase = coord.post(url, json={"case": "nowhere", "user": "gus"})
-    assert "Unknown case" in nocase.json()["error"]["errors"]["case"]
+    assert nocase.json()["message"].startswith("case: Unknown case")
     # Only coordinators manage guests.
     assert rest(functional_portal, "gus").get(url).status_code == 401
 

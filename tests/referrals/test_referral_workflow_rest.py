@@ -66,7 +66,7 @@ def test_decline_needs_a_reason_and_mails_it(staff, referral, smtp_server):
 
     response = call(s, "POST", f"{path}/decline", json={})
     assert response.status_code == 400
-    assert "reason is required" in response.json()["error"]["message"]
+    assert "reason is required" in response.json()["message"]
     assert api.content.get_state(refresh(referral)) == "under_review"
 
     reason = "The condition is outside the network's expertise areas."

@@ -186,3 +186,21 @@ def report_data(report) -> ReportData:
         signed_on=_date(_first(report, ("signed_on", "signed_date", "signature_date"))),
         url=report.absolute_url(),
     )
+
+
+def outcome_report_of(context):
+    """The report itself, or the (first) report of a case the user may view.
+
+    Both the browser's ``@@report.pdf`` and the REST ``@report-pdf`` are
+    registered on a report and on its case.
+    """
+    from plone import api
+
+    if context.portal_type == "OutcomeReport":
+        return context
+    for obj in context.objectValues():
+        if obj.portal_type == "OutcomeReport" and api.user.has_permission(
+            permissions.VIEW, obj=obj
+        ):
+            return obj
+    return None

@@ -11,6 +11,7 @@ from cpms.collaboration import dashboard
 from cpms.collaboration import panel as panel_api
 from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
+from cpms.collaboration.report_pdf import outcome_report_of
 from cpms.collaboration.report_pdf import render
 from cpms.collaboration.report_pdf import report_data
 from cpms.core import permissions
@@ -47,18 +48,6 @@ class IcsView(BrowserView):
         return send_bytes(
             self.request.response, data, "text/calendar; charset=utf-8", "meeting.ics"
         )
-
-
-def outcome_report_of(context):
-    """The report itself, or the (first) report of a case."""
-    if context.portal_type == "OutcomeReport":
-        return context
-    for obj in context.objectValues():
-        if obj.portal_type == "OutcomeReport" and api.user.has_permission(
-            permissions.VIEW, obj=obj
-        ):
-            return obj
-    return None
 
 
 class ReportPdfView(BrowserView):

@@ -1,0 +1,88 @@
+"""What the portal's REST services share, and their one error shape.
+
+Every error of a CPMS endpoint is an exception, raised and rendered by
+plone.rest's error view (``plone.rest.errors.ErrorHandling``), like those of
+plone.restapi's own services: ``{"type": "<exception name>", "message":
+"<text>"}`` with the status the exception stands for (``BadRequest`` 400,
+``Unauthorized`` 401, ``Forbidden`` 403, ``NotFound`` 404). A message about
+one field starts with the field's name (``"case: Unknown case 'x'."``);
+several fields are joined with ``"; "``. The error view renders no other key
+of ours, so the message carries all of it.
+"""
+
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.rest.errors import ErrorHandling
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zExceptions import BadRequest
+from zExceptions import NotFound as ZopeNotFound
+from zope.interface import alsoProvides
+
+
+def disable_csrf_check(request) -> None:
+    """Let a JSON write through without plone.protect's form token.
+
+    As in plone.restapi's own write services: a cross-site form cannot send a
+    JSON body without a CORS preflight, so the token guards nothing here.
+    """
+    alsoProvides(request, IDisableCSRFProtection)
+
+
+def json_object(request) -> dict:
+    """The request's JSON body, which must be an object."""
+    try:
+        data = json_body(request)
+    except Exception:  # noqa: BLE001 - any decoding problem is the client's
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return data
+
+
+def field_error(field: str, message: str) -> BadRequest:
+    """A 400 about one field, the field named first."""
+    return BadRequest(f"{field}: {message}")
+
+
+class NotFound(ZopeNotFound):
+    """Something the request names does not exist, and the message says what.
+
+    plone.rest's error view replaces the message of every ``NotFound`` by
+    "Resource not found: <url>" (a traversal miss would otherwise show
+    Zope's HTML); for this one, raised by our services with a plain message,
+    ``NotFoundErrorHandling`` keeps it.
+    """
+
+
+class NotFoundErrorHandling(ErrorHandling):
+    """plone.rest's error view, keeping the message of our ``NotFound``."""
+
+    def render_exception(self, exception):
+        result = super().render_exception(exception)
+        if result is not None:  # None: the view answered with a redirect
+            result["message"] = str(exception)
+        return result
+
+
+class FileService(Service):
+    """A service that answers a file, not JSON.
+
+    ``file()`` returns the bytes and the file name. The file is always a
+    download, never rendered by the browser in the portal's origin.
+    """
+
+    mimetype = "application/octet-stream"
+
+    def file(self) -> tuple[bytes, str]:
+        raise NotImplementedError
+
+    def render(self):
+        self.check_permission()
+        data, filename = self.file()
+        response = self.request.response
+        response.setHeader("Content-Type", self.mimetype)
+        response.setHeader("Content-Disposition", f'attachment; filename="{filename}"')
+        response.setHeader("Content-Length", str(len(data)))
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        response.setHeader("Cache-Control", "private, no-store")
+        return data
