@@ -4,6 +4,10 @@ This is the specification, written by hand and reviewed as such; the
 implementation lives in cpms.cases.workflow_definitions (the workflow tables) and
 the tests check one against the other, through the Python API and over HTTP.
 
+The table names roles, states and actions literally, not through
+cpms.core.roles or cpms.cases.states: it is an independent statement, read
+and reviewed as text, and it must not follow a constant that changes.
+
 ``x`` = allowed, ``.`` = refused. Columns (who):
 
   anon    anonymous visitor
@@ -22,6 +26,11 @@ Decisions the table records:
   enrolling clinician and the coordinators; nothing can be changed in it.
 - The clinician edits the case while it is a draft; during the discussion
   the panel lead curates it (codes, summary); otherwise it is read-only.
+- A referred case has a guest clinician (the outside clinician whose
+  referral was accepted) and no enrolling clinician: while it is a draft, the
+  guest completes it as the clinician would (edits it, records the consent,
+  uploads files, answers a request for information, submits it). Withdrawing
+  it stays with the enrolling clinician and the coordinators.
 - Contributions: clinician, lead, members and guests, only in discussion.
 - Only the panel lead signs the outcome report, only in discussion.
 """
@@ -64,9 +73,9 @@ state: draft
 view_case          .    .     .   x     x    x    x     x     .    .
 view_items         .    .     .   x     x    x    x     x     .    .
 view_report        .    .     .   x     x    x    x     x     .    .
-edit               .    .     .   x     .    .    .     .     .    .
+edit               .    .     .   x     .    .    x     .     .    .
 add_contribution   .    .     .   .     .    .    .     .     .    .
-submit             .    .     .   x     .    .    .     .     .    .
+submit             .    .     .   x     .    .    x     .     .    .
 open_panel         .    .     .   .     .    .    .     .     .    .
 request_info       .    .     .   .     .    .    .     .     .    .
 close              .    .     .   .     .    .    .     .     .    .
@@ -157,7 +166,7 @@ sign_report        .    .     .   .     .    .    .     .     .    .
 """
 
 
-def parse(table: str = TABLE) -> dict[tuple[str, str, str], bool]:
+def parse(table: str = TABLE, actions=ACTIONS) -> dict[tuple[str, str, str], bool]:
     """{(role, state, action): allowed} for every cell; checks the table's shape."""
     expected = {}
     state = None
@@ -171,11 +180,11 @@ def parse(table: str = TABLE) -> dict[tuple[str, str, str], bool]:
         if tuple(words) == ROLES:
             continue
         action, marks = words[0], words[1:]
-        assert action in ACTIONS and len(marks) == len(ROLES), line
+        assert action in actions and len(marks) == len(ROLES), line
         for role, mark in zip(ROLES, marks, strict=True):
             assert mark in "x.", line
             expected[(role, state, action)] = mark == "x"
-    assert len(expected) == len(ROLES) * len(STATES) * len(ACTIONS)
+    assert len(expected) == len(ROLES) * len(STATES) * len(actions)
     return expected
 
 
@@ -184,3 +193,51 @@ EXPECTED = parse()
 
 def expected_for(state: str) -> dict[tuple[str, str], bool]:
     return {(r, a): v for (r, s, a), v in EXPECTED.items() if s == state}
+
+
+# What a case holds besides the discussion: who may add its items.
+#   add_consent  record a consent (a ConsentRecord)
+#   add_file     upload a medical file (a MedicalFile)
+# Decisions: the consent is recorded by the treating clinician (the enrolling
+# clinician; the guest clinician while a referred case is a draft), also
+# later while the case is open; files come from the treating clinician
+# before the discussion and from everyone on the panel during it.
+ITEM_ACTIONS = ("add_consent", "add_file")
+
+ITEM_TABLE = """
+state: draft
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   x     .    .    x     .     .    .
+add_file           .    .     .   x     .    .    x     .     .    .
+
+state: submitted
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   x     .    .    .     .     .    .
+add_file           .    .     .   x     .    .    .     .     .    .
+
+state: in_discussion
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   x     .    .    .     .     .    .
+add_file           .    .     .   x     x    x    x     .     .    .
+
+state: closed
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   .     .    .    .     .     .    .
+add_file           .    .     .   .     .    .    .     .     .    .
+
+state: archived
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   .     .    .    .     .     .    .
+add_file           .    .     .   .     .    .    .     .     .    .
+
+state: withdrawn
+                  anon member hp owner lead pmem guest coord help editor
+add_consent        .    .     .   .     .    .    .     .     .    .
+add_file           .    .     .   .     .    .    .     .     .    .
+"""
+
+ITEM_EXPECTED = parse(ITEM_TABLE, ITEM_ACTIONS)
+
+
+def item_expected_for(state: str) -> dict[tuple[str, str], bool]:
+    return {(r, a): v for (r, s, a), v in ITEM_EXPECTED.items() if s == state}

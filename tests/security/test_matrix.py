@@ -16,11 +16,14 @@ from AccessControl.SecurityManagement import setSecurityManager
 from AccessControl.SpecialUsers import nobody
 from pytest_plone.fixtures.requests import RelativeSession
 
+from cpms.core import permissions
 from tests.security.case_matrix import ACTIONS
+from tests.security.case_matrix import ITEM_ACTIONS
 from tests.security.case_matrix import ROLES
 from tests.security.case_matrix import STATES
 from tests.security.case_matrix import TRANSITIONS
 from tests.security.case_matrix import expected_for
+from tests.security.case_matrix import item_expected_for
 from tests.security.helpers import PASSWORD
 from tests.security.helpers import build_case
 
@@ -96,12 +99,12 @@ def observe_python(portal, case):
             transitions = {t["id"] for t in wf.getTransitionsFor(case)}
             addable = [fti.getId() for fti in case.allowedContentTypes()]
             cells = {
-                "view_case": can("View", case),
-                "view_items": all(can("View", obj) for obj in others),
-                "view_report": can("View", report),
-                "edit": can("Modify portal content", case),
-                "add_contribution": can("Add portal content", case)
-                and can("cpms: Add Contribution", case)
+                "view_case": can(permissions.VIEW, case),
+                "view_items": all(can(permissions.VIEW, obj) for obj in others),
+                "view_report": can(permissions.VIEW, report),
+                "edit": can(permissions.MODIFY_PORTAL_CONTENT, case),
+                "add_contribution": can(permissions.ADD_PORTAL_CONTENT, case)
+                and can(permissions.ADD_CONTRIBUTION, case)
                 and "Contribution" in addable,
                 "sign_report": "sign"
                 in {t["id"] for t in wf.getTransitionsFor(report)},
@@ -116,6 +119,41 @@ def observe_python(portal, case):
 def test_matrix_python_api(portal, state):
     case = build_case(portal, state)
     assert differences(state, observe_python(portal, case)) == []
+
+
+def observe_items(portal, case):
+    """May each column add a consent record / a medical file to ``case``?"""
+    needs = {
+        "add_consent": ("ConsentRecord", "cpms: Add Consent Record"),
+        "add_file": ("MedicalFile", "cpms: Add Medical File"),
+    }
+    observed = {}
+    for column in ROLES:
+        with acting_as(portal, column):
+            sm = getSecurityManager()
+            addable = {fti.getId() for fti in case.allowedContentTypes()}
+            for action in ITEM_ACTIONS:
+                portal_type, permission = needs[action]
+                observed[(column, action)] = bool(
+                    sm.checkPermission(permissions.ADD_PORTAL_CONTENT, case)
+                    and sm.checkPermission(permission, case)
+                    and portal_type in addable
+                )
+    return observed
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_item_matrix_python_api(portal, state):
+    case = build_case(portal, state)
+    observed = observe_items(portal, case)
+    expected = item_expected_for(state)
+    assert set(observed) == set(expected)
+    assert [
+        f"{state:<14} {role:<7} {action:<12} expected {WORD[want]}, "
+        f"got {WORD[observed[(role, action)]]}"
+        for (role, action), want in sorted(expected.items())
+        if observed[(role, action)] != want
+    ] == []
 
 
 # --- HTTP (plone.restapi, real WSGI server) -------------------------------
