@@ -16,7 +16,10 @@ from plone.app.workflow.browser.sharing import SharingView
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
+from zExceptions import BadRequest
 
+from cpms.cases.sharing import GroupRoleError
+from cpms.cases.sharing import check_grant
 from cpms.cases.workflow import last_info_request
 from cpms.core import audit
 from cpms.core import users
@@ -63,14 +66,41 @@ class CaseStatusViewlet(ViewletBase):
 
 
 class CaseSharingView(SharingView):
-    """The Sharing tab of a case.
+    """The Sharing tab of a case: for site managers only (cases/configure.zcml).
+
+    Clinicians and coordinators assemble the panel on the case's panel page,
+    which mails each person; this tab stays as the managers' repair tool, and
+    its roles may still be set over REST ``@sharing`` (which uses this view)
+    by whoever the case's sharing permissions allow.
+
+    Roles on a case go to people only (cpms.cases.sharing): no "Logged-in
+    users" row, no group in the search, and a group in the submitted entries
+    is refused with a message (REST: 400) before anything is changed.
 
     Plone's form always saves the "inherit permissions" checkbox, which needs
-    "Modify portal content": a coordinator, who assembles the panel but does
-    not edit the case, could not save at all. On a case inheriting local
-    roles means nothing (its readers are named on the case itself), so the
-    checkbox is not offered.
+    "Modify portal content"; on a case inheriting local roles means nothing
+    (its readers are named on the case itself), so it is not offered.
     """
+
+    STICKY = ()
 
     def can_edit_inherit(self):
         return False
+
+    def group_search_results(self):
+        return []
+
+    def update_role_settings(self, new_settings, reindex=True):
+        for entry in new_settings:
+            try:
+                check_grant(self.context, entry["id"], entry.get("roles") or ())
+            except GroupRoleError as error:
+                raise BadRequest(str(error)) from None
+        return super().update_role_settings(new_settings, reindex=reindex)
+
+    def handle_form(self):
+        try:
+            return super().handle_form()
+        except BadRequest as error:
+            IStatusMessage(self.request).add(str(error), type="error")
+            return True

@@ -16,6 +16,7 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 from cpms import _
+from cpms.cases.sharing import PeopleOnlyLocalRoles
 from cpms.coding.validation import icd10_constraint
 from cpms.core.validation import Choice
 from cpms.core.validation import nickname_constraint
@@ -177,7 +178,7 @@ class ICase(model.Schema):
 
 
 @implementer(ICase)
-class Case(Container):
+class Case(PeopleOnlyLocalRoles, Container):
     """A case; its title is its ERN case id."""
 
     case_id = None
