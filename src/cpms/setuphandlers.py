@@ -7,6 +7,7 @@ from Products.CMFPlone.interfaces import constrains
 from zope.interface import implementer
 
 from cpms import logger
+from cpms.cases.setup import setup_cases_folder
 from cpms.core import permissions
 from cpms.core import roles
 from cpms.core.structure import FRONT_PAGE_DESCRIPTION
@@ -14,6 +15,8 @@ from cpms.core.structure import FRONT_PAGE_TEXT
 from cpms.core.structure import FRONT_PAGE_TITLE
 from cpms.core.structure import SECTIONS
 from cpms.core.structure import Section
+from cpms.identity.setup import setup_identity
+from cpms.referrals.setup import setup_referrals
 
 
 @implementer(INonInstallable)
@@ -44,16 +47,10 @@ def post_install(context):
     set_front_page(portal)
     set_mail_defaults()
     # /refer-a-case and /helpdesk forms, /referrals for staff (cpms.referrals).
-    from cpms.referrals.setup import setup_referrals
-
     setup_referrals(portal)
     # /cases: healthcare professionals list it and enrol cases; staff do not.
-    from cpms.cases.setup import setup_cases_folder
-
     setup_cases_folder(portal)
     # OIDC login, sessions (cpms.identity): settings from env/registry.
-    from cpms.identity.setup import setup_identity
-
     setup_identity(portal)
 
 

@@ -25,6 +25,7 @@ from cpms.cases import states
 from cpms.cases.case_id import next_case_id
 from cpms.core import roles
 from cpms.demo import DEMO_TAG
+from cpms.identity.guests import grant_guest_access
 
 CLINICIAN, LEAD, EXPERTS, GUEST, COORDINATOR = (
     "clinician",
@@ -195,12 +196,6 @@ def _assign_panel(case, guest=False):
     for expert in EXPERTS:
         api.user.grant_roles(username=expert, obj=case, roles=[roles.PANEL_MEMBER])
     if guest:
-        try:  # guest grants with an end date (cpms.identity.guests)
-            from cpms.identity.guests import grant_guest_access
-
-            grant_guest_access(case, GUEST, granted_by=COORDINATOR)
-        except ImportError:
-            api.user.grant_roles(
-                username=GUEST, obj=case, roles=[roles.GUEST_CLINICIAN]
-            )
+        # A guest grant with an end date, as the Sharing tab gives it.
+        grant_guest_access(case, GUEST, granted_by=COORDINATOR)
     case.reindexObjectSecurity()

@@ -9,6 +9,8 @@ from plone import api
 from cpms.core.roles import MEMBER
 from cpms.demo import DEMO_PASSWORD
 from cpms.demo import DEMO_TAG
+from cpms.identity.access_requests import create_access_request
+from cpms.identity.access_requests import requests_of
 
 NEWCOMER = "newcomer"
 PROVIDER_ID = "hopital-saint-fiacre"
@@ -27,9 +29,6 @@ def build_access_requests(portal):
             roles=[MEMBER],
             properties={"fullname": "Nora Newcomer (demo)"},
         )
-    from cpms.identity.access_requests import create_access_request
-    from cpms.identity.access_requests import requests_of
-
     if requests_of(NEWCOMER):
         return
     request = create_access_request(

@@ -11,6 +11,11 @@ from fpdf import FPDF
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.namedfile.file import NamedBlobFile
+from z3c.relationfield import RelationValue
+from zope.component import getUtility
+from zope.event import notify
+from zope.intid.interfaces import IIntIds
+from zope.lifecycleevent import ObjectModifiedEvent
 
 from cpms.core import roles
 from cpms.demo import DEMO_TAG
@@ -304,10 +309,6 @@ def build_public_content(portal):
 
 
 def _guides(folder):
-    from z3c.relationfield import RelationValue
-    from zope.component import getUtility
-    from zope.intid.interfaces import IIntIds
-
     for spec in GUIDES:
         if spec["id"] in folder:
             continue
@@ -339,9 +340,6 @@ def _guides(folder):
             for r in spec["related"]
             if r in folder
         ]
-        from zope.event import notify
-        from zope.lifecycleevent import ObjectModifiedEvent
-
         notify(ObjectModifiedEvent(guide))
 
 

@@ -9,6 +9,10 @@ profile's site-wide role and membership of the provider's group
 """
 
 from plone import api
+from plone.i18n.normalizer.interfaces import IIDNormalizer
+from zope.component import getUtility
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 from zope.interface import Invalid
 from zope.schema import ValidationError
 
@@ -43,9 +47,6 @@ def group_id_for(provider) -> str:
 
 
 def _message(exc) -> str:
-    from zope.globalrequest import getRequest
-    from zope.i18n import translate
-
     msg = exc.args[0] if exc.args else exc.doc()
     return translate(msg, context=getRequest())
 
@@ -152,9 +153,6 @@ def create_access_request(data: dict, userid: str | None = None):
 
 
 def _normalize(text: str) -> str:
-    from plone.i18n.normalizer.interfaces import IIDNormalizer
-    from zope.component import getUtility
-
     return getUtility(IIDNormalizer).normalize(text, max_length=80)
 
 

@@ -2,6 +2,7 @@
 the OIDC login button and the logout that also ends the provider's session."""
 
 from datetime import date
+from html import escape
 
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
@@ -62,8 +63,6 @@ class OIDCLoginViewlet(ViewletBase):
     def render(self):
         if not self.available():
             return ""
-        from html import escape
-
         url = escape(oidc.login_url(self.request.get("came_from", "")))
         label = escape(oidc.login_label())
         return (
