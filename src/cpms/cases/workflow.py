@@ -8,8 +8,8 @@ missing. Why not a guard expression: a failing guard only hides the
 transition and nobody learns why; an exception reaches the user:
 
 - REST: ``POST <case>/@workflow/submit`` answers 400
-  ``{"error": {"type": "WorkflowException", "message": "..."}}``
-  (plone.restapi's own handling, nothing overridden);
+  ``{"type": "BadRequest", "message": "..."}`` (cpms.core.services.workflow:
+  plone.restapi's service, refusals in the portal's one error shape);
 - web UI: ``cpms.cases.browser.workflow`` turns it into a status message.
 
 The transition is then not executed (the event comes before the state
