@@ -8,3 +8,12 @@ class ICaseItem(Interface):
     outcome report, meetings, medical files): it follows the case's local
     roles only, and views and subscribers meant for every such item are
     registered once for this interface."""
+
+
+class ICaseGuestGrants(Interface):
+    """The live guest grants of a case: adapting a case gives a list of
+    grants, each with ``userid`` and ``until`` (a datetime).
+
+    The identity slice keeps the grants and registers the adapter; the case
+    page asks for it by this interface, so cases never imports identity.
+    """

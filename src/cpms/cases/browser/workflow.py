@@ -1,5 +1,6 @@
-"""The case workflow in the web UI: refusals as status messages, and what a
-case's readers must see on it (a request for information, its audit trail).
+"""The case workflow in Plone's own UI (staff keep it): refusals as status
+messages, and the case's Sharing tab. Clinicians use the case page's buttons
+(``cpms.cases.browser.views``), which show the same refusals as a checklist.
 
 Plone's ``content_status_modify`` lets a ``WorkflowException`` become an
 error page. For the case and its items the same view is wrapped: the
@@ -9,20 +10,14 @@ can be written (request_info and a coordinator's override need one).
 """
 
 import transaction
-from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
-from plone.app.layout.viewlets.common import ViewletBase
 from plone.app.workflow.browser.sharing import SharingView
 from Products.CMFCore.WorkflowCore import WorkflowException
-from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 
 from cpms.cases.sharing import GroupRoleError
 from cpms.cases.sharing import check_grant
-from cpms.cases.workflow import last_info_request
-from cpms.core import audit
-from cpms.core import users
 
 
 class CaseStatusModifyView(ContentStatusModifyView):
@@ -42,27 +37,6 @@ class CaseStatusModifyView(ContentStatusModifyView):
             if workflow_action:
                 url += f"?workflow_action={workflow_action}"
             return self.request.response.redirect(url)
-
-
-class CaseStatusViewlet(ViewletBase):
-    """Above a case's content: an open request for information, the audit trail."""
-
-    index = ViewPageTemplateFile("templates/case_status.pt")
-
-    def update(self):
-        super().update()
-        self.info_request = last_info_request(self.context)
-        self.audit_entries = audit.entries(self.context)
-        self.state_title = ""
-        state = api.content.get_state(obj=self.context, default=None)
-        if state:
-            wf = api.portal.get_tool("portal_workflow")
-            self.state_title = wf.getTitleForStateOnType(
-                state, self.context.portal_type
-            )
-
-    def fullname(self, userid):
-        return users.fullname(userid)
 
 
 class CaseSharingView(SharingView):
