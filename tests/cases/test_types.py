@@ -7,6 +7,8 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 from Products.CMFPlone.interfaces import constrains
 
+from cpms.core import permissions
+
 CASE_ITEMS = ("ConsentRecord", "Contribution", "OutcomeReport")
 
 
@@ -36,12 +38,12 @@ def test_items_cannot_be_added_outside_a_case(portal):
 @pytest.mark.parametrize(
     "type_id,permission",
     [
-        ("Case", "cpms: Add Case"),
-        ("ConsentRecord", "cpms: Add Consent Record"),
-        ("Contribution", "cpms: Add Contribution"),
-        ("OutcomeReport", "cpms: Add Outcome Report"),
-        ("HealthcareProvider", "cpms: Add Healthcare Provider"),
-        ("ExpertiseArea", "cpms: Add Expertise Area"),
+        ("Case", permissions.ADD_CASE),
+        ("ConsentRecord", permissions.ADD_CONSENT_RECORD),
+        ("Contribution", permissions.ADD_CONTRIBUTION),
+        ("OutcomeReport", permissions.ADD_OUTCOME_REPORT),
+        ("HealthcareProvider", permissions.ADD_HEALTHCARE_PROVIDER),
+        ("ExpertiseArea", permissions.ADD_EXPERTISE_AREA),
     ],
 )
 def test_distinct_add_permission(portal, type_id, permission):

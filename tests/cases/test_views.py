@@ -15,6 +15,7 @@ from zope.interface import alsoProvides
 
 from cpms.cases.case_id import create_case
 from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.interfaces import ICPMSLayer
 from tests.helpers.network import make_test_network
 
@@ -164,7 +165,7 @@ def test_add_form_autocomplete_answers(browser_case, request_factory):
         username="hp-clara",
         email="hp-clara@example.org",
         password="hp-secret-123",
-        roles=["Member", "Healthcare Professional"],
+        roles=["Member", HEALTHCARE_PROFESSIONAL],
     )
     transaction.commit()
     session = request_factory(basic_auth=("hp-clara", "hp-secret-123"), api=False)

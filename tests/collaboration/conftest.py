@@ -7,10 +7,13 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from pytest_plone.fixtures.requests import RelativeSession
 
+from cpms.cases import states
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+
 PASSWORD = "secret-pass-123"
 
 
-def make_user(userid, roles=("Member", "Healthcare Professional"), fullname=None):
+def make_user(userid, roles=("Member", HEALTHCARE_PROFESSIONAL), fullname=None):
     if api.user.get(userid=userid) is None:
         with api.env.adopt_user(username=SITE_OWNER_NAME):
             api.user.create(
@@ -76,7 +79,7 @@ def make_case(portal, nickname="Blue Heron", owner=None, **fields):
     return case
 
 
-def set_state(obj, state, workflow="cpms_case_workflow"):
+def set_state(obj, state, workflow=states.CASE_WORKFLOW_ID):
     """Put an object in a workflow state directly (tests only: no guards)."""
     from DateTime import DateTime
 

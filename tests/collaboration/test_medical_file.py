@@ -6,6 +6,8 @@ import transaction
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 
+from cpms.cases import states
+from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_user
 from tests.collaboration.conftest import set_state
@@ -17,8 +19,8 @@ from tests.collaboration.test_filecheck import SVG_WITH_SCRIPT
 def _case(portal):
     make_user("emil", fullname="Emil Expert")
     case = make_case(portal)
-    api.user.grant_roles(username="emil", obj=case, roles=["Panel Member"])
-    set_state(case, "in_discussion")
+    api.user.grant_roles(username="emil", obj=case, roles=[PANEL_MEMBER])
+    set_state(case, states.IN_DISCUSSION)
     return case
 
 

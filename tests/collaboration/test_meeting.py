@@ -8,6 +8,9 @@ from icalendar import Calendar
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 
+from cpms.cases import states
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_user
 from tests.collaboration.conftest import set_state
@@ -17,9 +20,9 @@ def _panel(portal):
     lead = make_user("lena", fullname="Lena Lead")
     member = make_user("emil", fullname="Emil Expert")
     case = make_case(portal, nickname="Blue Heron")
-    api.user.grant_roles(username=lead, obj=case, roles=["Panel Lead"])
-    api.user.grant_roles(username=member, obj=case, roles=["Panel Member"])
-    set_state(case, "in_discussion")
+    api.user.grant_roles(username=lead, obj=case, roles=[PANEL_LEAD])
+    api.user.grant_roles(username=member, obj=case, roles=[PANEL_MEMBER])
+    set_state(case, states.IN_DISCUSSION)
     return case, lead, member
 
 

@@ -4,6 +4,10 @@ immediately or in the daily digest, without clinical detail."""
 import transaction
 from plone import api
 
+from cpms.cases import states
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from cpms.notifications import digest
 from cpms.notifications import preferences
 from tests.collaboration.conftest import make_case
@@ -14,11 +18,11 @@ from tests.collaboration.conftest import set_state
 def _panel(portal):
     for userid in ("clara", "lena", "emil", "eva"):
         make_user(userid, fullname=f"Dr {userid.title()}")
-    make_user("coord", roles=("Member", "Coordinator"), fullname="Coord")
+    make_user("coord", roles=("Member", COORDINATOR), fullname="Coord")
     case = make_case(portal, nickname="Blue Heron", owner="clara")
-    api.user.grant_roles(username="lena", obj=case, roles=["Panel Lead"])
+    api.user.grant_roles(username="lena", obj=case, roles=[PANEL_LEAD])
     for userid in ("emil", "eva"):
-        api.user.grant_roles(username=userid, obj=case, roles=["Panel Member"])
+        api.user.grant_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     case.reindexObjectSecurity()
     return case
 
@@ -30,7 +34,7 @@ def _recipients(mails):
 def test_discussion_to_closure_mails_the_panel(functional_portal, smtp_server, rest):
     smtp_server.connect(functional_portal)
     case = _panel(functional_portal)
-    set_state(case, "in_discussion")
+    set_state(case, states.IN_DISCUSSION)
     transaction.commit()
     url = case.absolute_url()
 
@@ -83,7 +87,7 @@ def test_request_for_information_goes_to_the_referring_clinician(
 ):
     smtp_server.connect(functional_portal)
     case = _panel(functional_portal)
-    set_state(case, "submitted")
+    set_state(case, states.SUBMITTED)
     transaction.commit()
     response = rest("coord").post(
         f"{case.absolute_url()}/@workflow/request_info",
@@ -101,7 +105,7 @@ def test_request_for_information_goes_to_the_referring_clinician(
 def test_digest_members_get_one_daily_mail(functional_portal, smtp_server, rest):
     smtp_server.connect(functional_portal)
     case = _panel(functional_portal)
-    set_state(case, "in_discussion")
+    set_state(case, states.IN_DISCUSSION)
     preferences.set_mode("clara", preferences.DIGEST)
     transaction.commit()
     assert rest("clara").get("@notification-settings").json()["mode"] == "digest"
@@ -157,7 +161,7 @@ def test_a_mail_server_outage_does_not_undo_the_action(functional_portal, rest):
     mailhost = api.portal.get_tool("MailHost")
     mailhost.smtp_host, mailhost.smtp_port = "127.0.0.1", free_port()  # nobody there
     case = _panel(functional_portal)
-    set_state(case, "in_discussion")
+    set_state(case, states.IN_DISCUSSION)
     transaction.commit()
     response = rest("emil").post(
         case.absolute_url(), json={"@type": "Contribution", "text": "Synthetic."}

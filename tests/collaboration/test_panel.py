@@ -3,6 +3,10 @@
 import transaction
 from plone import api
 
+from cpms.cases import states
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_network
 from tests.collaboration.conftest import make_user
@@ -43,9 +47,9 @@ def test_group_invitation_assembles_the_panel_and_mails_each_member(
 ):
     smtp_server.connect(functional_portal)
     area = _network_with_experts(functional_portal)
-    make_user("coord", roles=("Member", "Coordinator"), fullname="Coord")
+    make_user("coord", roles=("Member", COORDINATOR), fullname="Coord")
     case = make_case(functional_portal, nickname="Blue Heron")
-    set_state(case, "submitted")
+    set_state(case, states.SUBMITTED)
     transaction.commit()
 
     coordinator = rest("coord")
@@ -95,8 +99,8 @@ def test_invite_one_by_one_and_remove(functional_portal, smtp_server, rest):
     _network_with_experts(functional_portal)
     make_user("lena", fullname="Lena Lead")
     case = make_case(functional_portal)
-    api.user.grant_roles(username="lena", obj=case, roles=["Panel Lead"])
-    set_state(case, "in_discussion")
+    api.user.grant_roles(username="lena", obj=case, roles=[PANEL_LEAD])
+    set_state(case, states.IN_DISCUSSION)
     transaction.commit()
 
     lead = rest("lena")
@@ -120,7 +124,7 @@ def test_invite_one_by_one_and_remove(functional_portal, smtp_server, rest):
     (mail,) = smtp_server.wait_for(1)
     assert "Removed from the panel" in mail["Subject"]
     transaction.begin()
-    assert "Panel Member" not in case.get_local_roles_for_userid("dirk")
+    assert PANEL_MEMBER not in case.get_local_roles_for_userid("dirk")
     assert rest("dirk").get(case.absolute_url()).status_code in (401, 403, 404)
     found = rest("dirk").get("@search", params={"portal_type": "Case"}).json()
     assert found["items"] == []
@@ -159,7 +163,7 @@ def test_bad_input_is_a_400_naming_the_problem(functional_portal, rest):
     # One bad id invites nobody.
     admin.post(url, json={"userids": ["anna", "ghost"]})
     transaction.begin()
-    assert "Panel Member" not in case.get_local_roles_for_userid("anna")
+    assert PANEL_MEMBER not in case.get_local_roles_for_userid("anna")
     not_member = admin.delete(f"{case.absolute_url()}/@panel/anna")
     assert not_member.status_code == 400
     assert (

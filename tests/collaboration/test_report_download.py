@@ -6,6 +6,9 @@ import transaction
 from plone import api
 from pypdf import PdfReader
 
+from cpms.cases import states
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_user
 from tests.collaboration.conftest import set_state
@@ -20,9 +23,9 @@ def test_signed_report_pdf(functional_portal, rest):
     make_user("emil", fullname="Emil Expert")
     make_user("olga", fullname="Olga Outsider")
     case = make_case(functional_portal, nickname="Blue Heron")
-    api.user.grant_roles(username="lena", obj=case, roles=["Panel Lead"])
-    api.user.grant_roles(username="emil", obj=case, roles=["Panel Member"])
-    set_state(case, "in_discussion")
+    api.user.grant_roles(username="lena", obj=case, roles=[PANEL_LEAD])
+    api.user.grant_roles(username="emil", obj=case, roles=[PANEL_MEMBER])
+    set_state(case, states.IN_DISCUSSION)
     api.portal.set_registry_record(
         "cpms.collaboration.network_name", "ERN UroRare (demo)"
     )

@@ -4,6 +4,7 @@ import transaction
 from plone import api
 from plone.app.testing import login
 
+from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_user
 
@@ -48,12 +49,12 @@ def test_panel_form_invites_with_a_csrf_token(functional_portal, rest):
     assert response.status_code == 200
     assert "1 expert(s) invited." in response.text
     transaction.begin()
-    assert "Panel Member" in case.get_local_roles_for_userid("anna")
+    assert PANEL_MEMBER in case.get_local_roles_for_userid("anna")
     # Without the token nothing changes.
     forged = browser.post(f"{case.absolute_url()}/@@panel", data={"remove": "anna"})
     assert forged.status_code == 403
     transaction.begin()
-    assert "Panel Member" in case.get_local_roles_for_userid("anna")
+    assert PANEL_MEMBER in case.get_local_roles_for_userid("anna")
 
 
 def test_meeting_and_medical_file_pages(demo_portal):

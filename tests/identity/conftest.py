@@ -13,6 +13,7 @@ from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
+from cpms.core.roles import COORDINATOR
 from cpms.identity import oidc
 from tests.helpers.network import make_test_network
 from tests.identity.oidc_provider import OIDCProvider
@@ -105,7 +106,7 @@ def make_user(userid, roles=("Member",), email=None):
 
 @pytest.fixture
 def coordinator(functional_portal):
-    make_user("coord", ("Member", "Coordinator"))
+    make_user("coord", ("Member", COORDINATOR))
     transaction.commit()
     return "coord"
 

@@ -3,6 +3,9 @@
 import transaction
 from plone import api
 
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+from cpms.core.roles import HELPDESK
 from tests.identity.conftest import authenticator
 from tests.identity.conftest import make_user
 from tests.identity.conftest import rest
@@ -84,8 +87,8 @@ def test_only_requester_and_coordinators_see_a_request(
     functional_portal, network, coordinator
 ):
     make_user("hanna")
-    make_user("other", ("Member", "Healthcare Professional"))
-    make_user("desk", ("Member", "Helpdesk"))
+    make_user("other", ("Member", HEALTHCARE_PROFESSIONAL))
+    make_user("desk", ("Member", HELPDESK))
     transaction.commit()
     created = ask(
         rest(functional_portal, "hanna"), functional_portal, network["hcp"].UID()
@@ -174,7 +177,7 @@ def test_rejected_request_grants_nothing_and_tells_why(
     )
     assert mine.json()["items"][0]["decision_message"].startswith("Coordinators")
     transaction.begin()
-    assert "Coordinator" not in api.user.get_roles(username="hanna")
+    assert COORDINATOR not in api.user.get_roles(username="hanna")
     assert api.group.get(groupname="hcp-graz-university-hospital") is None
 
 

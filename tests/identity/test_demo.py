@@ -2,6 +2,7 @@
 
 from plone import api
 
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.identity.access_requests import pending_requests
 
 
@@ -10,4 +11,4 @@ def test_demo_newcomer_request_is_pending(demo_portal):
     assert request.provider_title() == "Hôpital Saint-Fiacre (demo)"
     assert "demo" in request.Subject()
     assert dict(request.get_local_roles()) == {"newcomer": ("Owner",)}
-    assert "Healthcare Professional" not in api.user.get_roles(username="newcomer")
+    assert HEALTHCARE_PROFESSIONAL not in api.user.get_roles(username="newcomer")

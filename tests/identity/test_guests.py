@@ -10,6 +10,7 @@ import time_machine
 import transaction
 from plone import api
 
+from cpms.core.roles import GUEST_CLINICIAN
 from cpms.identity import guests
 from tests.identity.conftest import PASSWORD
 from tests.identity.conftest import make_case
@@ -156,11 +157,11 @@ def test_default_length_from_the_registry(portal, int_network):
     with time_machine.travel(START, tick=False):
         grant = guests.grant_guest_access(case, "gus")
         assert grant.until == START + timedelta(days=14)
-        assert "Guest Clinician" in api.user.get_roles(username="gus", obj=case)
+        assert GUEST_CLINICIAN in api.user.get_roles(username="gus", obj=case)
         # Stored as a grant, not as a plain local role.
         assert "gus" not in dict(case.get_local_roles())
     with time_machine.travel(START + timedelta(days=15), tick=False):
-        assert "Guest Clinician" not in api.user.get_roles(username="gus", obj=case)
+        assert GUEST_CLINICIAN not in api.user.get_roles(username="gus", obj=case)
 
 
 def test_sharing_tab_grant_becomes_an_expiring_grant(

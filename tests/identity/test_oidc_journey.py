@@ -8,6 +8,7 @@ for access, a coordinator approves, and the clinician enrols a case.
 import transaction
 from plone import api
 
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.identity.access_requests import group_id_for
 from tests.identity.conftest import authenticator
 from tests.identity.conftest import case_fields
@@ -89,7 +90,7 @@ def test_first_login_request_approve_enrol(
     assert "Welcome to the network." in mail.get_content()
 
     transaction.begin()
-    assert "Healthcare Professional" in api.user.get_roles(username="dr.ana")
+    assert HEALTHCARE_PROFESSIONAL in api.user.get_roles(username="dr.ana")
     group = group_id_for(network["hcp"])
     assert "dr.ana" in [u.getId() for u in api.user.get_users(groupname=group)]
 
@@ -121,7 +122,7 @@ def test_logout_ends_portal_and_provider_sessions(oidc_portal, provider, network
 def test_returning_member_with_access_goes_home(oidc_portal, provider, network):
     oidc_login(oidc_portal, provider, "dr.cleo")
     transaction.begin()
-    api.user.grant_roles(username="dr.cleo", roles=["Healthcare Professional"])
+    api.user.grant_roles(username="dr.cleo", roles=[HEALTHCARE_PROFESSIONAL])
     transaction.commit()
     _browser, landed = oidc_login(oidc_portal, provider, "dr.cleo")
     assert landed.status_code == 200

@@ -6,6 +6,7 @@ from plone.api.exc import InvalidParameterError
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 
+from cpms.core import permissions
 from cpms.core.countries import EU_EEA_STATES
 from cpms.demo.network import PROVIDERS
 from cpms.demo.network import WORKSTREAMS
@@ -25,10 +26,10 @@ def test_network_types_only_in_network(portal):
 def test_staff_may_add_network_items(portal, role):
     with api.env.adopt_roles([role]):
         assert api.user.has_permission(
-            "cpms: Add Healthcare Provider", obj=portal["network"]
+            permissions.ADD_HEALTHCARE_PROVIDER, obj=portal["network"]
         )
         assert api.user.has_permission(
-            "cpms: Add Expertise Area", obj=portal["network"]
+            permissions.ADD_EXPERTISE_AREA, obj=portal["network"]
         )
 
 
@@ -36,7 +37,7 @@ def test_staff_may_add_network_items(portal, role):
 def test_others_may_not_add_network_items(portal, role):
     with api.env.adopt_roles([role]):
         assert not api.user.has_permission(
-            "cpms: Add Healthcare Provider", obj=portal["network"]
+            permissions.ADD_HEALTHCARE_PROVIDER, obj=portal["network"]
         )
 
 
@@ -70,7 +71,7 @@ def test_demo_network_shape(demo_portal):
 def test_demo_network_is_public(demo_portal):
     provider = demo_portal["network"][PROVIDERS[0][0]]
     with api.env.adopt_roles(["Anonymous"]):
-        assert api.user.has_permission("View", obj=provider)
+        assert api.user.has_permission(permissions.VIEW, obj=provider)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 
+from cpms.core import permissions
+from cpms.public import states
 from tests.public.helpers import SECTION_OF
 from tests.public.helpers import create
 
@@ -24,6 +26,8 @@ USERS = {
 STAFF = {"writer", "editor2", "reviewer"}
 ACTIONS = ("view", "edit", "submit", "publish", "reject", "retract")
 
+# The matrix and PATH_TO name states and transitions literally: they are the
+# independent statement of who may do what, checked against the workflow.
 MATRIX: dict[str, dict[str, set[str]]] = {
     "private": {
         "view": STAFF,
@@ -73,9 +77,9 @@ def _item_in_state(portal, type_id, state):
 
 def _can(obj, action) -> bool:
     if action == "view":
-        return api.user.has_permission("View", obj=obj)
+        return api.user.has_permission(permissions.VIEW, obj=obj)
     if action == "edit":
-        return api.user.has_permission("Modify portal content", obj=obj)
+        return api.user.has_permission(permissions.MODIFY_PORTAL_CONTENT, obj=obj)
     transitions = api.portal.get_tool("portal_workflow").getTransitionsFor(obj)
     return action in {t["id"] for t in transitions}
 
@@ -100,18 +104,18 @@ def test_editor_writes_reviewer_publishes_anonymous_reads(portal, type_id):
     logout()
     assert not api.content.find(UID=obj.UID())
     login(portal, "writer")
-    api.content.transition(obj=obj, transition="submit")
+    api.content.transition(obj=obj, transition=states.SUBMIT)
     login(portal, "reviewer")
-    api.content.transition(obj=obj, transition="reject")
-    assert api.content.get_state(obj) == "private"
+    api.content.transition(obj=obj, transition=states.REJECT)
+    assert api.content.get_state(obj) == states.PRIVATE
     login(portal, "writer")
-    api.content.transition(obj=obj, transition="submit")
+    api.content.transition(obj=obj, transition=states.SUBMIT)
     login(portal, "reviewer")
-    api.content.transition(obj=obj, transition="publish")
+    api.content.transition(obj=obj, transition=states.PUBLISH)
     logout()
     assert [b.UID for b in api.content.find(UID=obj.UID())] == [obj.UID()]
     login(portal, "reviewer")
-    api.content.transition(obj=obj, transition="retract")
+    api.content.transition(obj=obj, transition=states.RETRACT)
     logout()
     assert not api.content.find(UID=obj.UID())
 
@@ -121,7 +125,7 @@ def test_editor_may_add_in_the_section(portal, type_id):
     _make_users()
     section = portal[SECTION_OF[type_id]]
     login(portal, "editor2")
-    assert api.user.has_permission("Add portal content", obj=section)
+    assert api.user.has_permission(permissions.ADD_PORTAL_CONTENT, obj=section)
     assert type_id in [t.getId() for t in section.allowedContentTypes()]
     login(portal, "member")
     assert type_id not in [t.getId() for t in section.allowedContentTypes()]
@@ -139,10 +143,10 @@ def test_guide_attachments_follow_the_guide(portal):
         file=NamedBlobFile(b"checklist", filename="checklist.txt"),
     )
     logout()
-    assert not api.user.has_permission("View", obj=attachment)
+    assert not api.user.has_permission(permissions.VIEW, obj=attachment)
     login(portal, "writer")
-    api.content.transition(obj=guide, transition="submit")
+    api.content.transition(obj=guide, transition=states.SUBMIT)
     login(portal, "reviewer")
-    api.content.transition(obj=guide, transition="publish")
+    api.content.transition(obj=guide, transition=states.PUBLISH)
     logout()
-    assert api.user.has_permission("View", obj=attachment)
+    assert api.user.has_permission(permissions.VIEW, obj=attachment)

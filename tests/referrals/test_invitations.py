@@ -6,14 +6,15 @@ from zope.event import notify
 
 from cpms.identity import guests
 from cpms.referrals import invitations
+from cpms.referrals import states as referral_states
 from cpms.referrals.actions import create_referral
 from tests.referrals.test_workflow import FIELDS
 
 
 def accept(referral):
     with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=referral, transition="start_review")
-        api.content.transition(obj=referral, transition="accept")
+        api.content.transition(obj=referral, transition=referral_states.START_REVIEW)
+        api.content.transition(obj=referral, transition=referral_states.ACCEPT)
 
 
 def test_unknown_referrer_gets_access_at_first_login(portal):
@@ -61,4 +62,4 @@ def test_decline_without_reason_is_refused(portal):
             api.portal.get_tool("portal_workflow").doActionFor(
                 referral, "decline", comment=" "
             )
-    assert api.content.get_state(referral) == "submitted"
+    assert api.content.get_state(referral) == referral_states.SUBMITTED

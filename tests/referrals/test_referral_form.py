@@ -6,6 +6,7 @@ import time
 import transaction
 from plone import api
 
+from cpms.referrals import states as referral_states
 from tests.helpers.smtp import free_port
 from tests.referrals.html_form import text_of
 
@@ -46,7 +47,7 @@ def test_a_referral_is_stored_and_announced(referral_form, smtp_server):
     assert "Thank you: your referral was sent" in text
     (referral,) = referrals(referral_form_portal)
     assert f"Your reference is {referral.getId()}" in text
-    assert api.content.get_state(referral) == "submitted"
+    assert api.content.get_state(referral) == referral_states.SUBMITTED
     assert referral.provider == "General Hospital, Ghent"
     assert referral.country == "BE"
     assert referral.urgency == "urgent"
@@ -75,7 +76,7 @@ def test_mail_server_down_keeps_the_referral(referral_form, caplog):
     assert response.status_code == 200
     assert "Thank you: your referral was sent" in text_of(response.text)
     (referral,) = referrals(portal)
-    assert api.content.get_state(referral) == "submitted"
+    assert api.content.get_state(referral) == referral_states.SUBMITTED
     assert any("Mail not sent" in r.getMessage() for r in caplog.records)
 
 

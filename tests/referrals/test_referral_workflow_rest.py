@@ -5,7 +5,9 @@ import requests
 import transaction
 from plone import api
 
+from cpms.cases import states
 from cpms.identity import guests
+from cpms.referrals import states as referral_states
 from cpms.referrals.actions import create_referral
 from tests.referrals.conftest import PASSWORD
 from tests.referrals.conftest import make_user
@@ -67,7 +69,7 @@ def test_decline_needs_a_reason_and_mails_it(staff, referral, smtp_server):
     response = call(s, "POST", f"{path}/decline", json={})
     assert response.status_code == 400
     assert "reason is required" in response.json()["message"]
-    assert api.content.get_state(refresh(referral)) == "under_review"
+    assert api.content.get_state(refresh(referral)) == referral_states.UNDER_REVIEW
 
     reason = "The condition is outside the network's expertise areas."
     response = call(s, "POST", f"{path}/decline", json={"comment": reason})
@@ -87,7 +89,7 @@ def test_helpdesk_triages_but_cannot_decide(staff, referral):
     assert call(s, "POST", f"{path}/start_review").status_code == 200
     response = call(s, "POST", f"{path}/accept")
     assert response.status_code in (400, 401, 403)
-    assert api.content.get_state(refresh(referral)) == "under_review"
+    assert api.content.get_state(refresh(referral)) == referral_states.UNDER_REVIEW
 
 
 def test_request_info_goes_back_and_forth(staff, referral, smtp_server):
@@ -120,7 +122,7 @@ def test_accept_creates_the_case_and_the_guest(staff, referral, smtp_server):
     with api.env.adopt_roles(["Manager"]):
         case = api.content.get(UID=referral.case_uid)
     assert case is not None and case.portal_type == "Case"
-    assert api.content.get_state(case) == "draft"
+    assert api.content.get_state(case) == states.DRAFT
     assert case.clinical_summary == FIELDS["summary"]
     assert case.clinical_question == FIELDS["question"]
     assert case.urgent is False

@@ -5,6 +5,7 @@ import requests
 import transaction
 from plone import api
 
+from cpms.referrals import states as referral_states
 from cpms.referrals.actions import create_referral
 from tests.referrals.conftest import PASSWORD
 from tests.referrals.html_form import read_form
@@ -42,13 +43,13 @@ def test_decline_from_the_ui_needs_a_reason(staff, referral):
     response = s.post(action, data=fields, timeout=30)
     assert "A reason is required" in text_of(response.text)
     transaction.begin()
-    assert api.content.get_state(referral) == "submitted"
+    assert api.content.get_state(referral) == referral_states.SUBMITTED
 
     fields["comment"] = "Outside the network's expertise areas."
     response = s.post(action, data=fields, timeout=30)
     assert response.url == referral.absolute_url()
     transaction.begin()
-    assert api.content.get_state(referral) == "declined"
+    assert api.content.get_state(referral) == referral_states.DECLINED
     assert referral.decline_reason == "Outside the network's expertise areas."
 
 
@@ -60,4 +61,4 @@ def test_a_step_not_open_to_the_user_is_not_offered(staff, referral):
     assert response.url == referral.absolute_url()
     assert "This step is not possible" in text_of(response.text)
     transaction.begin()
-    assert api.content.get_state(referral) == "submitted"
+    assert api.content.get_state(referral) == referral_states.SUBMITTED

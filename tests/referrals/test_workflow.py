@@ -6,8 +6,11 @@ The expectations are data: one table per question, role x state.
 import pytest
 from plone import api
 
+from cpms.core import permissions
 from cpms.referrals.actions import create_referral
 
+# States and transitions are named literally: this matrix is the independent
+# statement of the referral workflow, and pins its ids (part of the API).
 STATES = ("submitted", "under_review", "info_requested", "accepted", "declined")
 ROLES = (
     "Anonymous",
@@ -85,11 +88,13 @@ def test_new_referral_is_submitted_and_nobody_owns_it(referral):
 def test_permissions(referral, role, state):
     put_in(referral, state)
     with api.env.adopt_roles([role]):
-        assert api.user.has_permission("View", obj=referral) == can_view(role, state)
+        assert api.user.has_permission(permissions.VIEW, obj=referral) == can_view(
+            role, state
+        )
         assert api.user.has_permission(
-            "Modify portal content", obj=referral
+            permissions.MODIFY_PORTAL_CONTENT, obj=referral
         ) == can_edit(role, state)
-        assert api.user.has_permission("Delete objects", obj=referral) == (
+        assert api.user.has_permission(permissions.DELETE_OBJECTS, obj=referral) == (
             role == "Manager"
         )
         wf_tool = api.portal.get_tool("portal_workflow")
@@ -101,7 +106,7 @@ def test_permissions(referral, role, state):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_referrals_folder(portal, role):
     with api.env.adopt_roles([role]):
-        assert api.user.has_permission("View", obj=portal["referrals"]) == (
+        assert api.user.has_permission(permissions.VIEW, obj=portal["referrals"]) == (
             role in STAFF
         )
 

@@ -8,6 +8,10 @@ The table names roles, states and actions literally, not through
 cpms.core.roles or cpms.cases.states: it is an independent statement, read
 and reviewed as text, and it must not follow a constant that changes.
 
+The table names roles, states and actions literally, not through
+cpms.core.roles or cpms.cases.states: it is an independent statement, read
+and reviewed as text, and it must not follow a constant that changes.
+
 ``x`` = allowed, ``.`` = refused. Columns (who):
 
   anon    anonymous visitor

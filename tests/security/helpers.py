@@ -15,28 +15,35 @@ from zope.schema.interfaces import IInt
 from zope.schema.interfaces import IList
 from zope.schema.interfaces import IVocabularyFactory
 
+from cpms.cases import states
 from cpms.cases.case_id import create_case
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import GUEST_CLINICIAN
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+from cpms.core.roles import HELPDESK
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 
 PASSWORD = "matrix-secret-2026"
 
 # matrix row -> (user id, site-wide roles, local role on the case or None)
 PEOPLE = {
     "member": ("mx-member", ("Member",), None),
-    "hp_other": ("mx-hp", ("Member", "Healthcare Professional"), None),
-    "owner": ("mx-owner", ("Member", "Healthcare Professional"), "Owner"),
-    "lead": ("mx-lead", ("Member", "Healthcare Professional"), "Panel Lead"),
+    "hp_other": ("mx-hp", ("Member", HEALTHCARE_PROFESSIONAL), None),
+    "owner": ("mx-owner", ("Member", HEALTHCARE_PROFESSIONAL), "Owner"),
+    "lead": ("mx-lead", ("Member", HEALTHCARE_PROFESSIONAL), PANEL_LEAD),
     "panel_member": (
         "mx-expert",
-        ("Member", "Healthcare Professional"),
-        "Panel Member",
+        ("Member", HEALTHCARE_PROFESSIONAL),
+        PANEL_MEMBER,
     ),
-    "guest": ("mx-guest", ("Member",), "Guest Clinician"),
-    "coordinator": ("mx-coord", ("Member", "Coordinator"), None),
-    "helpdesk": ("mx-help", ("Member", "Helpdesk"), None),
+    "guest": ("mx-guest", ("Member",), GUEST_CLINICIAN),
+    "coordinator": ("mx-coord", ("Member", COORDINATOR), None),
+    "helpdesk": ("mx-help", ("Member", HELPDESK), None),
     "editor": ("mx-editor", ("Member", "Editor", "Reviewer"), None),
 }
 # A second expert, so that a case can be closed (two experts contribute).
-SECOND_EXPERT = ("mx-expert2", ("Member", "Healthcare Professional"), "Panel Member")
+SECOND_EXPERT = ("mx-expert2", ("Member", HEALTHCARE_PROFESSIONAL), PANEL_MEMBER)
 
 CLINICAL_SUMMARY = "Zebrafish-like progressive ataxia with retinal dystrophy (matrix)"
 NICKNAME = "Matrixbird"
@@ -122,9 +129,7 @@ def share(case):
     with api.env.adopt_roles(["Manager"]):
         for row in ("lead", "panel_member", "guest"):
             api.user.grant_roles(username=userid(row), obj=case, roles=[PEOPLE[row][2]])
-        api.user.grant_roles(
-            username=SECOND_EXPERT[0], obj=case, roles=["Panel Member"]
-        )
+        api.user.grant_roles(username=SECOND_EXPERT[0], obj=case, roles=[PANEL_MEMBER])
 
 
 def build_case(portal, state):
@@ -147,8 +152,8 @@ def build_case(portal, state):
         fill_required(case)
         add_consent(case)
     share(case)
-    do(case, "submit", owner)
-    do(case, "open_panel", coordinator)
+    do(case, states.SUBMIT, owner)
+    do(case, states.OPEN_PANEL, coordinator)
     contribute(case, lead)
     contribute(case, SECOND_EXPERT[0])
     with api.env.adopt_user(username=lead):
@@ -158,17 +163,17 @@ def build_case(portal, state):
             title="Outcome report",
             findings="Findings of the panel (matrix)",
         )
-    if state in ("draft", "submitted"):
-        do(case, "request_info", lead, comment="Please add the MRI report.")
-        if state == "submitted":
-            do(case, "submit", owner)
-    elif state == "withdrawn":
-        do(case, "withdraw", owner)
-    elif state in ("closed", "archived"):
-        do(report, "sign", lead)
-        do(case, "close", lead)
-        if state == "archived":
-            do(case, "archive", coordinator)
+    if state in (states.DRAFT, states.SUBMITTED):
+        do(case, states.REQUEST_INFO, lead, comment="Please add the MRI report.")
+        if state == states.SUBMITTED:
+            do(case, states.SUBMIT, owner)
+    elif state == states.WITHDRAWN:
+        do(case, states.WITHDRAW, owner)
+    elif state in (states.CLOSED, states.ARCHIVED):
+        do(report, states.SIGN, lead)
+        do(case, states.CLOSE, lead)
+        if state == states.ARCHIVED:
+            do(case, states.ARCHIVE, coordinator)
     assert api.content.get_state(case) == state
     return case
 

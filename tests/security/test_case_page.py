@@ -4,6 +4,7 @@ information, the audit trail; and refusals of the workflow as messages."""
 import transaction
 from plone.testing.zope import Browser
 
+from cpms.cases import states
 from tests.security.helpers import PASSWORD
 from tests.security.helpers import build_case
 from tests.security.helpers import do
@@ -19,9 +20,9 @@ def browser(app, row):
 
 def test_request_for_information_and_override_shown(functional):
     portal, app = functional["portal"], functional["app"]
-    returned = build_case(portal, "draft")  # sent back with a message
-    overridden = build_case(portal, "in_discussion")
-    do(overridden, "close", userid("coordinator"), comment="Lead on long leave.")
+    returned = build_case(portal, states.DRAFT)  # sent back with a message
+    overridden = build_case(portal, states.IN_DISCUSSION)
+    do(overridden, states.CLOSE, userid("coordinator"), comment="Lead on long leave.")
     transaction.commit()
 
     owner = browser(app, "owner")
@@ -39,7 +40,7 @@ def test_request_for_information_and_override_shown(functional):
 def test_request_info_without_message_is_explained(functional):
     """As a coordinator, who may not edit the case: the form must still work."""
     portal, app = functional["portal"], functional["app"]
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     transaction.commit()
     lead = browser(app, "coordinator")
     lead.open(case.absolute_url())

@@ -5,8 +5,10 @@ import pytest
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 
+from cpms.cases import states
 from cpms.cases.case_id import create_case
 from cpms.core import audit
+from cpms.core import permissions
 from tests.security.helpers import SECOND_EXPERT
 from tests.security.helpers import add_consent
 from tests.security.helpers import build_case
@@ -34,6 +36,9 @@ def bare_case(portal, users):
 
 
 def test_bindings(portal):
+    # Literal on purpose: workflow, state and transition ids are part of the
+    # API (REST @workflow, catalog queries); this pins them, so renaming one
+    # in cpms.cases.states fails here instead of silently changing the API.
     wf = portal.portal_workflow
     assert wf.getChainForPortalType("Case") == ("cpms_case_workflow",)
     assert wf.getChainForPortalType("ConsentRecord") == ("cpms_consent_workflow",)
@@ -63,20 +68,20 @@ def test_bindings(portal):
 
 def test_enrolling_clinician_is_owner(bare_case):
     assert "Owner" in bare_case.get_local_roles_for_userid(userid("owner"))
-    assert api.content.get_state(bare_case) == "draft"
+    assert api.content.get_state(bare_case) == states.DRAFT
 
 
 def test_submit_needs_care_consent(bare_case):
     with pytest.raises(WorkflowException, match="care consent"):
-        do(bare_case, "submit", userid("owner"))
-    assert api.content.get_state(bare_case) == "draft"
+        do(bare_case, states.SUBMIT, userid("owner"))
+    assert api.content.get_state(bare_case) == states.DRAFT
 
 
 def test_research_consent_is_not_enough(bare_case):
     with api.env.adopt_user(username=userid("owner")):
         add_consent(bare_case, kind="research")
     with pytest.raises(WorkflowException, match="care consent"):
-        do(bare_case, "submit", userid("owner"))
+        do(bare_case, states.SUBMIT, userid("owner"))
 
 
 def test_submit_names_missing_fields(bare_case):
@@ -84,42 +89,42 @@ def test_submit_names_missing_fields(bare_case):
         add_consent(bare_case)
     bare_case.clinical_question = None
     with pytest.raises(WorkflowException, match="required fields: .*question"):
-        do(bare_case, "submit", userid("owner"))
+        do(bare_case, states.SUBMIT, userid("owner"))
 
 
 def test_submit_with_consent(bare_case):
     with api.env.adopt_user(username=userid("owner")):
         add_consent(bare_case)
-    do(bare_case, "submit", userid("owner"))
-    assert api.content.get_state(bare_case) == "submitted"
+    do(bare_case, states.SUBMIT, userid("owner"))
+    assert api.content.get_state(bare_case) == states.SUBMITTED
 
 
 def test_request_info_needs_a_message_and_shows_it(portal):
-    case = build_case(portal, "submitted")
+    case = build_case(portal, states.SUBMITTED)
     with pytest.raises(WorkflowException, match="needs a comment"):
-        do(case, "request_info", userid("coordinator"))
-    do(case, "request_info", userid("coordinator"), comment="Please add the MRI.")
-    assert api.content.get_state(case) == "draft"
+        do(case, states.REQUEST_INFO, userid("coordinator"))
+    do(case, states.REQUEST_INFO, userid("coordinator"), comment="Please add the MRI.")
+    assert api.content.get_state(case) == states.DRAFT
     from cpms.cases.workflow import last_info_request
 
     assert last_info_request(case)["comment"] == "Please add the MRI."
     # resubmitting clears it
-    do(case, "submit", userid("owner"))
+    do(case, states.SUBMIT, userid("owner"))
     assert last_info_request(case) is None
 
 
 def test_close_needs_signed_report(portal):
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     with pytest.raises(WorkflowException, match="signed by the panel lead"):
-        do(case, "close", userid("lead"))
-    do(child(case, "OutcomeReport"), "sign", userid("lead"))
-    do(case, "close", userid("lead"))
-    assert api.content.get_state(case) == "closed"
+        do(case, states.CLOSE, userid("lead"))
+    do(child(case, "OutcomeReport"), states.SIGN, userid("lead"))
+    do(case, states.CLOSE, userid("lead"))
+    assert api.content.get_state(case) == states.CLOSED
 
 
 def test_close_needs_two_experts(portal):
-    case = build_case(portal, "in_discussion")
-    do(child(case, "OutcomeReport"), "sign", userid("lead"))
+    case = build_case(portal, states.IN_DISCUSSION)
+    do(child(case, "OutcomeReport"), states.SIGN, userid("lead"))
     # Remove the second expert's contribution: only the lead's remains. A
     # contribution of the clinician (Owner) or a guest does not count.
     second = [
@@ -132,22 +137,27 @@ def test_close_needs_two_experts(portal):
     contribute(case, userid("owner"))
     contribute(case, userid("guest"))
     with pytest.raises(WorkflowException, match="at least 2 different experts"):
-        do(case, "close", userid("lead"))
+        do(case, states.CLOSE, userid("lead"))
     contribute(case, userid("panel_member"))
-    do(case, "close", userid("lead"))
-    assert api.content.get_state(case) == "closed"
+    do(case, states.CLOSE, userid("lead"))
+    assert api.content.get_state(case) == states.CLOSED
 
 
 def test_coordinator_override_is_recorded(portal):
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     with pytest.raises(WorkflowException, match="override"):
-        do(case, "close", userid("coordinator"))
+        do(case, states.CLOSE, userid("coordinator"))
     # the lead cannot override
     with pytest.raises(WorkflowException) as refused:
-        do(case, "close", userid("lead"), comment="I want to")
+        do(case, states.CLOSE, userid("lead"), comment="I want to")
     assert "override" not in str(refused.value)
-    do(case, "close", userid("coordinator"), comment="Patient moved; lead on leave.")
-    assert api.content.get_state(case) == "closed"
+    do(
+        case,
+        states.CLOSE,
+        userid("coordinator"),
+        comment="Patient moved; lead on leave.",
+    )
+    assert api.content.get_state(case) == states.CLOSED
     (entry,) = audit.entries(case)
     assert entry["action"] == "close_override"
     assert entry["actor"] == userid("coordinator")
@@ -156,16 +166,18 @@ def test_coordinator_override_is_recorded(portal):
 
 
 def test_signing_records_and_locks(portal):
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     report = child(case, "OutcomeReport")
     with api.env.adopt_user(username=userid("lead")):
-        assert api.user.has_permission("Modify portal content", obj=report)
-    do(report, "sign", userid("lead"))
+        assert api.user.has_permission(permissions.MODIFY_PORTAL_CONTENT, obj=report)
+    do(report, states.SIGN, userid("lead"))
     assert report.signed_by == userid("lead")
     assert report.signed_on is not None
     with api.env.adopt_user(username=userid("lead")):
-        assert not api.user.has_permission("Modify portal content", obj=report)
-        assert api.user.has_permission("View", obj=report)
+        assert not api.user.has_permission(
+            permissions.MODIFY_PORTAL_CONTENT, obj=report
+        )
+        assert api.user.has_permission(permissions.VIEW, obj=report)
 
 
 def transitions(obj, row):
@@ -175,7 +187,7 @@ def transitions(obj, row):
 
 
 def test_only_the_lead_signs(portal):
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     report = child(case, "OutcomeReport")
     assert transitions(report, "lead") == ["sign"]
     for row in ("coordinator", "panel_member", "owner", "guest"):
@@ -183,29 +195,31 @@ def test_only_the_lead_signs(portal):
 
 
 def test_contributions_are_append_only(portal):
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     contribution = child(case, "Contribution")
     for row in ("lead", "owner", "panel_member", "coordinator"):
         with api.env.adopt_user(username=userid(row)):
-            assert api.user.has_permission("View", obj=contribution)
+            assert api.user.has_permission(permissions.VIEW, obj=contribution)
             assert not api.user.has_permission(
-                "Modify portal content", obj=contribution
+                permissions.MODIFY_PORTAL_CONTENT, obj=contribution
             )
 
 
-@pytest.mark.parametrize("state", ["draft", "submitted", "in_discussion"])
+@pytest.mark.parametrize("state", states.OPEN_STATES)
 def test_withdrawn_care_consent_withdraws_and_locks_the_case(portal, state):
     case = build_case(portal, state)
     consent = child(case, "ConsentRecord")
-    do(consent, "withdraw_consent", userid("owner"))
-    assert api.content.get_state(case) == "withdrawn"
+    do(consent, states.WITHDRAW_CONSENT, userid("owner"))
+    assert api.content.get_state(case) == states.WITHDRAWN
     assert consent.withdrawn and consent.withdrawal_date is not None
     assert [e["action"] for e in audit.entries(case)] == ["consent_withdrawn"]
     for row in ("owner", "coordinator", "lead"):
         with api.env.adopt_user(username=userid(row)):
             for obj in [*case.objectValues(), case]:
-                assert not api.user.has_permission("Modify portal content", obj=obj)
-            assert not api.user.has_permission("Add portal content", obj=case)
+                assert not api.user.has_permission(
+                    permissions.MODIFY_PORTAL_CONTENT, obj=obj
+                )
+            assert not api.user.has_permission(permissions.ADD_PORTAL_CONTENT, obj=case)
             assert (
                 api.content.get_available_transitions(case) == []
                 if hasattr(api.content, "get_available_transitions")
@@ -215,9 +229,9 @@ def test_withdrawn_care_consent_withdraws_and_locks_the_case(portal, state):
         assert transitions(case, row) == [], row
     # the panel no longer sees it; the clinician and coordinators do
     with api.env.adopt_user(username=userid("lead")):
-        assert not api.user.has_permission("View", obj=case)
+        assert not api.user.has_permission(permissions.VIEW, obj=case)
     with api.env.adopt_user(username=userid("owner")):
-        assert api.user.has_permission("View", obj=case)
+        assert api.user.has_permission(permissions.VIEW, obj=case)
 
 
 def test_withdrawal_date_in_edit_form_withdraws(portal):
@@ -226,19 +240,19 @@ def test_withdrawal_date_in_edit_form_withdraws(portal):
     from zope.event import notify
     from zope.lifecycleevent import ObjectModifiedEvent
 
-    case = build_case(portal, "draft")
+    case = build_case(portal, states.DRAFT)
     consent = child(case, "ConsentRecord")
     consent.withdrawn = True
     consent.withdrawal_date = date(2026, 2, 1)
     notify(ObjectModifiedEvent(consent))
-    assert api.content.get_state(consent) == "withdrawn"
-    assert api.content.get_state(case) == "withdrawn"
+    assert api.content.get_state(consent) == states.CONSENT_WITHDRAWN
+    assert api.content.get_state(case) == states.WITHDRAWN
 
 
 def test_reopen_and_archive(portal):
-    case = build_case(portal, "closed")
-    do(case, "reopen", userid("coordinator"))
-    assert api.content.get_state(case) == "in_discussion"
-    do(case, "close", userid("lead"))
-    do(case, "archive", userid("coordinator"))
-    assert api.content.get_state(case) == "archived"
+    case = build_case(portal, states.CLOSED)
+    do(case, states.REOPEN, userid("coordinator"))
+    assert api.content.get_state(case) == states.IN_DISCUSSION
+    do(case, states.CLOSE, userid("lead"))
+    do(case, states.ARCHIVE, userid("coordinator"))
+    assert api.content.get_state(case) == states.ARCHIVED

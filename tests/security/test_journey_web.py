@@ -14,6 +14,7 @@ import transaction
 from plone import api
 from plone.testing.zope import Browser
 
+from cpms.cases import states
 from cpms.demo import DEMO_PASSWORD
 
 
@@ -152,6 +153,6 @@ def test_case_journey_through_the_web(browser_for, demo_functional_portal):
     transaction.begin()
     site = portal.absolute_url()
     case = portal.unrestrictedTraverse(case_url[len(site) + 1 :])
-    assert api.content.get_state(case) == "closed"
+    assert api.content.get_state(case) == states.CLOSED
     report = portal.unrestrictedTraverse(report_url[len(site) + 1 :])
     assert report.signed_by == "lead"

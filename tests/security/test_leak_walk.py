@@ -25,6 +25,7 @@ from plone import api
 from Products.CMFPlone.interfaces.syndication import IFeedSettings
 from pytest_plone.fixtures.requests import RelativeSession
 
+from cpms.cases import states
 from tests.security.helpers import CLINICAL_SUMMARY
 from tests.security.helpers import NICKNAME
 from tests.security.helpers import PASSWORD
@@ -45,7 +46,7 @@ REPORT_TEXT = "Findings of the panel (matrix)"
 @pytest.fixture
 def leak_site(functional_portal):
     portal = functional_portal
-    case = build_case(portal, "in_discussion")
+    case = build_case(portal, states.IN_DISCUSSION)
     api.portal.set_registry_record("plone.enable_sitemap", True)
     IFeedSettings(portal["cases"]).enabled = True
     site = portal.absolute_url_path()

@@ -6,6 +6,7 @@ from plone.app.testing import logout
 from Products.CMFPlone.interfaces import constrains
 from zope.interface import alsoProvides
 
+from cpms.core import permissions
 from cpms.core.structure import SECTIONS
 from cpms.interfaces import ICPMSLayer
 
@@ -33,13 +34,13 @@ def test_all_sections_exist(portal):
 def test_public_sections_visible_to_anonymous(portal, section_id):
     assert api.content.get_state(portal[section_id]) == "published"
     with api.env.adopt_roles(["Anonymous"]):
-        assert api.user.has_permission("View", obj=portal[section_id])
+        assert api.user.has_permission(permissions.VIEW, obj=portal[section_id])
 
 
 @pytest.mark.parametrize("section_id", PRIVATE)
 def test_restricted_sections_hidden_from_anonymous(portal, section_id):
     with api.env.adopt_roles(["Anonymous"]):
-        assert not api.user.has_permission("View", obj=portal[section_id])
+        assert not api.user.has_permission(permissions.VIEW, obj=portal[section_id])
 
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.id)
