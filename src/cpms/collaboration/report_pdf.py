@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from cpms.core import permissions
 from cpms.core.roles import OWNER
 from cpms.core.users import fullname
 
