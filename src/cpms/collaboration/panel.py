@@ -7,8 +7,11 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 """
 
 from plone import api
+from zope.event import notify
 
 from cpms.cases.utils import local_roles
+from cpms.collaboration.events import PanelMemberRemoved
+from cpms.collaboration.events import PanelMembersInvited
 from cpms.core.roles import CASE_ROLES
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.core.roles import OWNER
@@ -45,10 +48,11 @@ def reindex(case) -> None:
     case.reindexObject(idxs=["case_people"])
 
 
-def invite(case, userids, notify_mail=True) -> list[str]:
+def invite(case, userids) -> list[str]:
     """Grant Panel Member to each user; returns those newly invited.
 
-    All ids are checked first: one bad id invites nobody.
+    All ids are checked first: one bad id invites nobody.  The newly invited
+    are announced with a PanelMembersInvited event (notifications mail them).
     """
     userids = list(dict.fromkeys(userids))
     if not userids:
@@ -63,10 +67,7 @@ def invite(case, userids, notify_mail=True) -> list[str]:
         api.user.grant_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     if new:
         reindex(case)
-        if notify_mail:
-            from cpms.notifications.subscribers import invited
-
-            invited(case, new)
+        notify(PanelMembersInvited(case, new))
     return new
 
 
@@ -129,16 +130,13 @@ def invite_area(case, area, exclude=()) -> list[str]:
     return invite(case, experts)
 
 
-def remove(case, userid: str, notify_mail=True) -> None:
+def remove(case, userid: str) -> None:
     held = local_roles(case).get(userid, set())
     if PANEL_MEMBER not in held:
         raise PanelError(f"userid: {userid!r} is not a member of this panel")
     api.user.revoke_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     reindex(case)
-    if notify_mail:
-        from cpms.notifications.subscribers import removed
-
-        removed(case, [userid])
+    notify(PanelMemberRemoved(case, userid))
 
 
 def panel(case) -> list[dict]:

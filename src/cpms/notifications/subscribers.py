@@ -1,10 +1,16 @@
-"""Event subscribers: what happens on a case becomes a mail to its people."""
+"""Event subscribers: what happens on a case becomes a mail to its people.
+
+Mailing only: the slices below fire the events (content, workflow and the
+collaboration events of cpms.collaboration.events) and never call this module.
+"""
 
 from plone import api
 
 from cpms.cases import states
 from cpms.cases.utils import case_people
 from cpms.cases.utils import find_case
+from cpms.collaboration.ical import localize
+from cpms.collaboration.ical import meeting_calendar
 from cpms.core.roles import OWNER
 from cpms.core.users import fullname
 from cpms.notifications import mail
@@ -16,8 +22,6 @@ def _actor() -> str | None:
 
 
 def _when(meeting) -> str:
-    from cpms.collaboration.ical import localize
-
     tzname = meeting.timezone or "UTC"
     start = localize(meeting.start, tzname)
     end = localize(meeting.end, tzname)
@@ -28,8 +32,6 @@ def _when(meeting) -> str:
 
 def send_meeting_mail(meeting, kind: str) -> list[str]:
     """The meeting invitation (or change), with the .ics attached."""
-    from cpms.collaboration.ical import meeting_calendar
-
     case = find_case(meeting)
     if case is None:
         return []
@@ -40,28 +42,12 @@ def send_meeting_mail(meeting, kind: str) -> list[str]:
     return mail.notify(meeting.attendees or (), notice)
 
 
-def meeting_added(meeting, event):
-    from cpms.collaboration.content.meeting import new_video_url
-    from cpms.collaboration.content.meeting import normalize_times
-
-    if not meeting.video_url:
-        meeting.video_url = new_video_url()
-    normalize_times(meeting)
+def meeting_scheduled(meeting, event):
     send_meeting_mail(meeting, "meeting_scheduled")
 
 
-def meeting_modified(meeting, event):
-    from cpms.collaboration.content.meeting import normalize_times
-
-    normalize_times(meeting)
-    meeting.ics_sequence = (meeting.ics_sequence or 0) + 1
+def meeting_changed(meeting, event):
     send_meeting_mail(meeting, "meeting_changed")
-
-
-def medical_file_stored(obj, event):
-    from cpms.collaboration.content.medical_file import normalize
-
-    normalize(obj)
 
 
 def contribution_added(obj, event):
@@ -110,22 +96,11 @@ def report_transitioned(report, event):
         report_signed(report)
 
 
-def invited(case, userids, actor=None) -> list[str]:
-    notice = mail.compose("invitation", case, actor=fullname(actor or _actor()))
-    return mail.notify(userids, notice)
+def panel_members_invited(case, event):
+    notice = mail.compose("invitation", case, actor=fullname(_actor()))
+    mail.notify(event.userids, notice)
 
 
-def removed(case, userids) -> list[str]:
+def panel_member_removed(case, event):
     notice = mail.compose("removed", case)
-    return mail.notify(userids, notice)
-
-
-def reindex_case_of(obj, event):
-    """A contribution or report changed: refresh the case's dashboard data."""
-    case = find_case(obj) or find_case(getattr(event, "oldParent", None))
-    if case is not None and case is not obj:
-        case.reindexObject(idxs=["case_people"])
-
-
-def local_roles_changed(case, event):
-    case.reindexObject(idxs=["case_people"])
+    mail.notify([event.userid], notice)
