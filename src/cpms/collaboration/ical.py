@@ -11,6 +11,7 @@ from icalendar import vText
 from plone import api
 
 from cpms.cases.utils import case_label
+from cpms.cases.utils import find_case
 from cpms.core.users import email_of
 from cpms.core.users import fullname
 
@@ -26,8 +27,6 @@ def localize(value: datetime | None, tzname: str) -> datetime | None:
 
 
 def meeting_calendar(meeting, method: str = "PUBLISH") -> bytes:
-    from cpms.cases.utils import find_case
-
     case = find_case(meeting)
     tzname = meeting.timezone or "UTC"
     cal = Calendar()

@@ -11,7 +11,11 @@ from dataclasses import field
 from pathlib import Path
 
 from fpdf import FPDF
+from plone import api
+from plone.base.utils import safe_text
 
+from cpms.cases.utils import find_case
+from cpms.collaboration.panel import panel
 from cpms.core import permissions
 from cpms.core.roles import OWNER
 from cpms.core.users import fullname
@@ -122,9 +126,6 @@ def _plain(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "output"):  # RichTextValue
-        from plone import api
-        from plone.base.utils import safe_text
-
         transforms = api.portal.get_tool("portal_transforms")
         html = value.output or value.raw or ""
         result = transforms.convertTo("text/plain", html, mimetype="text/html")
@@ -155,11 +156,6 @@ def _date(value) -> str:
 
 
 def report_data(report) -> ReportData:
-    from plone import api
-
-    from cpms.cases.utils import find_case
-    from cpms.collaboration.panel import panel
-
     case = find_case(report)
     network = api.portal.get_registry_record(
         "cpms.collaboration.network_name", default="European Reference Network"
@@ -195,8 +191,6 @@ def outcome_report_of(context):
     Both the browser's ``@@report.pdf`` and the REST ``@report-pdf`` are
     registered on a report and on its case.
     """
-    from plone import api
-
     if context.portal_type == "OutcomeReport":
         return context
     for obj in context.objectValues():

@@ -5,6 +5,7 @@ birth or national id. It is known by its generated ERN case id, which is also
 its title and (lower-cased) its id in the URL.
 """
 
+from plone import api
 from plone.app.z3cform.widgets.select import AjaxSelectFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
@@ -25,8 +26,6 @@ from cpms.core.validation import year_of_birth_constraint
 
 
 def current_user_id():
-    from plone import api
-
     user = api.user.get_current()
     return None if user is None else user.getId()
 
