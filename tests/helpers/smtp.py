@@ -29,6 +29,9 @@ def free_port() -> int:
 
 
 class SMTPServer:
+    # The aiosmtpd handler (``module.Class``) the server process runs.
+    handler = "aiosmtpd.handlers.Mailbox"
+
     def __init__(self, maildir: Path):
         self.host = "127.0.0.1"
         self.port = free_port()
@@ -45,7 +48,7 @@ class SMTPServer:
                 "-l",
                 f"{self.host}:{self.port}",
                 "-c",
-                "aiosmtpd.handlers.Mailbox",
+                self.handler,
                 str(self.maildir),
             ],
             stdout=subprocess.DEVNULL,

@@ -26,6 +26,7 @@ API::
     send_message(message)   # an already composed message, sent as it is
 """
 
+import re
 from collections.abc import Iterable
 from email import message_from_string
 from email import policy
@@ -37,11 +38,15 @@ from email.utils import make_msgid
 
 import transaction
 from plone import api
+from zope.component.hooks import site as active_site
 
 from cpms import logger
 
 PREFIX_RECORD = "cpms.mail_subject_prefix"
 DEFAULT_PREFIX = "[CPMS]"
+# A header folded right after its name ("Subject:" CRLF " text"), which the
+# email package does when the text fits on a line of its own.
+_FOLDED_AFTER_NAME = re.compile(r"^([!-9;-~]+):\r\n[ \t]+", re.MULTILINE)
 
 
 def subject_prefix() -> str:
@@ -154,18 +159,37 @@ def send_message(message: Message | str) -> None:
         message["Message-ID"] = _message_id()
     # Text, not the object: MailHost parses text with its CRLF policy and
     # sends it as is; a Message object it would re-serialise with bare LFs.
-    payload = message.as_string()
-    mailhost = api.portal.get_tool("MailHost")
+    payload = _unfold_after_names(message.as_string())
+    portal = api.portal.get()
     transaction.get().addAfterCommitHook(
         _deliver,
-        args=(mailhost, payload, str(message["To"]), str(message["Subject"])),
+        args=(portal, payload, str(message["To"]), str(message["Subject"])),
     )
 
 
-def _deliver(committed: bool, mailhost, payload: str, to: str, subject: str) -> None:
+def _unfold_after_names(text: str) -> str:
+    """Join "Name:" CRLF " value" into "Name: value" in the header block.
+
+    Both mean the same, but MailHost re-serialises the first as "Name: "
+    CRLF " value", and then readers see the value with a leading space.
+    MailHost folds long header lines again where it should.
+    """
+    head, sep, body = text.partition("\r\n\r\n")
+    return _FOLDED_AFTER_NAME.sub(r"\1: ", head) + sep + body
+
+
+def _deliver(committed: bool, portal, payload: str, to: str, subject: str) -> None:
     if not committed:
         return
     try:
-        mailhost.send(payload, immediate=True)
+        # Plone's SMTP mailer reads the server from the site's registry; a
+        # script or a setup step may commit with no site active any more.
+        with active_site(portal):
+            portal.MailHost.send(payload, immediate=True)
     except Exception as error:  # noqa: BLE001 - the stored data stands; log it
-        logger.warning("Mail %r to %s not sent: %s", subject, to, error)
+        logger.error(
+            "Mail not sent to %s (%r): %s; what it announces is stored",
+            to,
+            subject,
+            error,
+        )
