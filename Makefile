@@ -115,6 +115,22 @@ bench: install ## Front page requests/s: cpms next to a stock Plone site (benchm
 test: install system-deps ## Set everything up and run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# axe-core, the accessibility checker tests/browser injects into each page:
+# pinned, fetched from npm (its tarball's integrity checked by npm) and
+# committed, so test runs need no network. Raise the pin, run the target,
+# commit tests/browser/vendor/.
+AXE_CORE_VERSION := 4.14.1
+AXE_VENDOR := tests/browser/vendor
+
+.PHONY: vendor-js
+vendor-js: ## Re-vendor axe-core (AXE_CORE_VERSION) from npm into tests/browser/vendor/
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent axe-core@$(AXE_CORE_VERSION) >/dev/null && \
+	   tar xzf axe-core-$(AXE_CORE_VERSION).tgz) && \
+	  install -D -m 644 "$$tmp/package/axe.min.js" $(AXE_VENDOR)/axe.min.js && \
+	  install -m 644 "$$tmp/package/LICENSE" $(AXE_VENDOR)/axe-core.LICENSE && \
+	  echo "axe-core $(AXE_CORE_VERSION) in $(AXE_VENDOR)/"
+
 .PHONY: screenshots
 screenshots: install system-deps ## Refresh docs/screenshots/ from the browser tests
 	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py
