@@ -15,7 +15,10 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
 from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
+from zope.interface import alsoProvides
 
 from cpms import logger
 from cpms.core import mail
@@ -159,10 +162,6 @@ def on_login(event):
         logger.exception("Pending invitations of %s not redeemed", user.getId())
         return
     if granted:
-        from plone.protect.interfaces import IDisableCSRFProtection
-        from zope.globalrequest import getRequest
-        from zope.interface import alsoProvides
-
         request = getRequest()
         if request is not None:
             # The grants are the server's own doing on login, not a forged write.

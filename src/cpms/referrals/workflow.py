@@ -13,9 +13,11 @@ from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 
 from cpms import logger
+from cpms.cases.case_id import create_case as create_case_with_id
 from cpms.core import mail
 from cpms.referrals import invitations
 from cpms.referrals import states
+from cpms.referrals.actions import term_title
 from cpms.referrals.mail import site_title
 
 CASES = "cases"
@@ -90,8 +92,6 @@ def tell_referrer(referral, subject: str, lines: list[str]) -> None:
 
 
 def country_title(referral) -> str:
-    from cpms.referrals.actions import term_title
-
     return term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
 
 
@@ -103,8 +103,6 @@ def create_case(referral):
     expertise area and the urgency come over; who referred it stays on the
     referral (and in the guest grant).
     """
-    from cpms.cases.case_id import create_case as create_case_with_id
-
     case = create_case_with_id(
         api.portal.get()[CASES],
         nickname=f"Referred from {country_title(referral)}",
