@@ -36,6 +36,7 @@ from zope.lifecycleevent import ObjectModifiedEvent
 from zope.schema import ValidationError
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.interfaces import RequiredMissing
+from zope.schema.interfaces import WrongContainedType
 
 from cpms.cases import states
 from cpms.cases.browser import workspace
@@ -46,6 +47,7 @@ from cpms.cases.workflow import CONSENT_KIND_CARE
 from cpms.cases.workflow import valid_care_consents
 from cpms.core import permissions
 from cpms.core.users import fullname
+from cpms.core.validation import FieldError
 from cpms.network.content.healthcare_provider import providers_of
 
 # The case's fields on the form, in order (the referring clinician and
@@ -335,6 +337,11 @@ class CaseForm(BrowserView):
         title = str(ICase[name].title)
         if isinstance(error, RequiredMissing):
             return f"{title}: {HOW_TO_FILL.get(name, 'fill it in.')}"
+        if isinstance(error, WrongContainedType) and error.errors:
+            # zope.schema says only "Wrong contained type": say which entry.
+            error = error.errors[0]
+        if isinstance(error, FieldError):
+            return error.doc()  # it names the field already
         if isinstance(error, ValidationError):
             message = error.doc()
             return message if message.startswith(title) else f"{title}: {message}"
@@ -523,7 +530,6 @@ class CaseForm(BrowserView):
                         else [self.request.form["files"]]
                     )
                 )
-            self.request.response.setStatus(400)
             return None
         if self.case is None:
             case = create_case(self.cases_folder(), **values)
@@ -578,3 +584,22 @@ class CaseForm(BrowserView):
 def _schema(portal_type):
     fti = api.portal.get_tool("portal_types")[portal_type]
     return fti.lookupSchema()
+
+
+class EnrolHelper(BrowserView):
+    """``@@cpms-enrol``: whether the user may enrol a case, and where.
+
+    For the "New case" buttons of other pages (My cases, the front page),
+    which only need to know whether to show them.
+    """
+
+    def available(self):
+        if api.user.is_anonymous():
+            return False
+        folder = api.portal.get().get(CASES_FOLDER)
+        return folder is not None and bool(
+            api.user.has_permission(permissions.ADD_CASE, obj=folder)
+        )
+
+    def url(self):
+        return f"{api.portal.get().absolute_url()}/@@new-case"

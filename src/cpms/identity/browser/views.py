@@ -6,12 +6,15 @@ from html import escape
 
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
+from plone.base.interfaces import IRedirectAfterLogin
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 from zExceptions import NotFound
+from zope.interface import implementer
 
 from cpms.core import permissions
+from cpms.core import roles
 from cpms.core.users import email_of
 from cpms.core.users import fullname
 from cpms.identity import guests
@@ -74,21 +77,60 @@ class OIDCLoginViewlet(ViewletBase):
         )
 
 
+def works_on_cases(user) -> bool:
+    """Healthcare professionals and live guests: their home is My cases."""
+    held = set(api.user.get_roles(user=user))
+    return roles.HEALTHCARE_PROFESSIONAL in held or bool(
+        guests.live_grants(user.getId())
+    )
+
+
+def landing_url(user, came_from="") -> str:
+    """Where ``user`` goes after logging in.
+
+    A page they were sent to log in for (``came_from`` in the portal) comes
+    first; from the front page or the login page itself, people who work on
+    cases land on My cases, with its "New case" button, and everyone else on
+    the front page.
+    """
+    portal = _portal_url()
+    portal_url = api.portal.get_tool("portal_url")
+    bare = (came_from or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    landing_pages = {portal, f"{portal}/login", f"{portal}/login_form"}
+    if came_from and portal_url.isURLInPortal(came_from) and bare not in landing_pages:
+        return came_from
+    if works_on_cases(user):
+        return f"{portal}/@@my-cases"
+    return portal
+
+
+@implementer(IRedirectAfterLogin)
+class RedirectAfterLogin:
+    """Plone's login form: people who work on cases land on My cases."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self, came_from=None, is_initial_login=False):
+        user = api.user.get_current()
+        if user is None or api.user.is_anonymous():
+            return came_from
+        return landing_url(user, came_from or "")
+
+
 class AfterLoginView(BrowserView):
-    """Where the provider's callback lands: new members go to Request access."""
+    """Where the provider's callback lands: new members go to Request access,
+    people who work on cases to My cases (``landing_url``)."""
 
     def __call__(self):
         if api.user.is_anonymous():
             return self.request.response.redirect(f"{_portal_url()}/login")
         user = api.user.get_current()
-        came_from = self.request.get("came_from", "")
-        portal_url = api.portal.get_tool("portal_url")
         if not has_clinical_access(user):
             target = f"{_portal_url()}/@@request-access"
-        elif came_from and portal_url.isURLInPortal(came_from):
-            target = came_from
         else:
-            target = _portal_url()
+            target = landing_url(user, self.request.get("came_from", ""))
         return self.request.response.redirect(target)
 
 
