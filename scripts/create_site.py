@@ -9,10 +9,12 @@ import os
 
 import transaction
 from AccessControl.SecurityManagement import newSecurityManager
+from plone.distribution.api import site as site_api
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
 from cpms.core.structure import FRONT_PAGE_DESCRIPTION
+from cpms.identity.setup import setup_identity
 
 SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
 ADMIN_USER = "admin"
@@ -49,8 +51,6 @@ def ensure_site(app):
             transaction.commit()
             print("Ran the pending upgrade steps of cpms:default")
         return site
-    from plone.distribution.api import site as site_api
-
     site = site_api.create(
         app,
         "cpms",
@@ -74,8 +74,6 @@ site = ensure_site(app)
 setSite(site)
 # OIDC login (EU Login) from CPMS_OIDC_* or the registry (off when unset),
 # session settings and CPMS_SECURE_COOKIES: docs/identity.md.
-from cpms.identity.setup import setup_identity  # noqa: E402
-
 setup_identity(site)
 transaction.commit()
 # Close the database so FileStorage writes its index (faster next start).

@@ -12,6 +12,8 @@ from AccessControl.SecurityManagement import newSecurityManager
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 
+from cpms.notifications.digest import send_digests
+
 SITE_ID = os.environ.get("CPMS_SITE_ID", "cpms")
 
 
@@ -22,8 +24,6 @@ def main(app):
     admin = app.acl_users.getUserById("admin")
     if admin is not None:
         newSecurityManager(None, admin.__of__(app.acl_users))
-    from cpms.notifications.digest import send_digests
-
     sent = send_digests()
     transaction.commit()  # the mails leave on commit
     print(f"Sent {sent} digest mail(s)")
