@@ -31,6 +31,22 @@ def lint_imports(cwd: Path, **env) -> subprocess.CompletedProcess:
     )
 
 
+def copy_package(target: Path) -> Path:
+    """The package and the contracts in ``target``, to break them there.
+
+    lint-imports runs there with the copy first on the path, before the
+    editable install.
+    """
+    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
+    package = target / "src" / "cpms"
+    shutil.copytree(
+        ROOT / "src" / "cpms",
+        package,
+        ignore=shutil.ignore_patterns("__pycache__", "profiles"),
+    )
+    return package
+
+
 def test_import_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -43,6 +59,11 @@ def test_import_contracts_are_kept():
         (
             "core/stray.py",
             "from cpms.notifications import mail",
+            "The core imports no slice",
+        ),
+        (
+            "core/stray.py",
+            "from cpms.theme import contrast",
             "The core imports no slice",
         ),
         (
@@ -69,17 +90,20 @@ def test_import_contracts_are_kept():
 )
 def test_a_wrong_import_breaks_a_contract(tmp_path, module, line, contract):
     """The contracts bite: one stray import in a copy of the package fails."""
-    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    package = tmp_path / "src" / "cpms"
-    shutil.copytree(
-        ROOT / "src" / "cpms",
-        package,
-        ignore=shutil.ignore_patterns("__pycache__", "profiles"),
-    )
+    package = copy_package(tmp_path)
     (package / module).write_text(f"{line}\n")
-    # The copy comes first on the path, before the editable install.
     result = lint_imports(tmp_path, PYTHONPATH=str(tmp_path / "src"))
     assert result.returncode != 0, result.stdout
     broken = result.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken
     assert f"cpms.{module[:-3].replace('/', '.')}" in broken
+
+
+def test_a_new_slice_must_take_its_place_in_the_layers(tmp_path):
+    package = copy_package(tmp_path)
+    (package / "newslice").mkdir()
+    (package / "newslice" / "__init__.py").write_text("")
+    result = lint_imports(tmp_path, PYTHONPATH=str(tmp_path / "src"))
+    assert result.returncode != 0, result.stdout
+    assert "not listed as layers" in result.stdout
+    assert "cpms.newslice" in result.stdout
