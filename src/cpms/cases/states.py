@@ -29,8 +29,6 @@ REOPEN = "reopen"
 
 # A case is open (its panel may still act on it) in these states.
 OPEN_STATES = (DRAFT, SUBMITTED, IN_DISCUSSION)
-# Every state of a case, in the order a case goes through them.
-CASE_STATES = (DRAFT, SUBMITTED, IN_DISCUSSION, CLOSED, ARCHIVED, WITHDRAWN)
 
 # cpms_consent_workflow
 CONSENT_RECORDED = "recorded"

@@ -28,7 +28,5 @@ GUEST_CLINICIAN = "Guest Clinician"
 
 # Local roles that put a user on a case (who sees it and gets its mails).
 CASE_ROLES = (OWNER, PANEL_LEAD, PANEL_MEMBER, GUEST_CLINICIAN)
-# The case's panel: everyone on it but the enrolling clinician.
-PANEL_ROLES = (PANEL_LEAD, PANEL_MEMBER, GUEST_CLINICIAN)
 # The panel's experts, whose contributions count for the close rule.
 EXPERT_ROLES = (PANEL_LEAD, PANEL_MEMBER)
