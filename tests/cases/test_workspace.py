@@ -122,7 +122,7 @@ def test_refused_submit_lists_what_is_missing(draft, browser_for):
     owner.getControl("Submit").click()
     assert state_of(draft) == "draft"
     assert "refused=submit" in owner.url
-    assert "The case could not be submitted yet." in owner.contents
+    assert "The case cannot be submitted yet." in owner.contents
     link = owner.getLink("Record the care consent")
     assert link.url.endswith("/@@edit-case#consent")
     # The refusal is said in words, never with a workflow id.

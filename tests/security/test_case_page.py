@@ -38,20 +38,26 @@ def test_request_for_information_and_override_shown(functional):
 
 
 def test_request_info_without_message_is_explained(functional):
-    """As a coordinator, who may not edit the case: the form must still work."""
+    """As a coordinator, who may not edit the case: the case page's form works.
+
+    Clinicians and coordinators have no Plone toolbar; the request goes
+    through the workspace's "Other actions", which says what to write.
+    """
     portal, app = functional["portal"], functional["app"]
     case = build_case(portal, states.IN_DISCUSSION)
     transaction.commit()
     lead = browser(app, "coordinator")
     lead.open(case.absolute_url())
-    lead.getLink(url="workflow_action=request_info").click()
-    assert "request_info needs a comment" in lead.contents
-    # The user lands on Plone's form where a comment can be written.
-    assert "content_status_history" in lead.url
-    lead.getControl(name="comment").value = "Which antibiotics were tried?"
-    lead.getControl(name="workflow_action").value = ["request_info"]
-    # A case is a folder: Plone's form lists it under "paths" (ticked).
-    lead.getControl(name="form.button.FolderPublish").click()
-    assert "Item state changed" in lead.contents
+    form = lead.getForm(id="action-request_info")
+    form.getControl("Ask the referring clinician for information").click()
+    assert "What information is missing? Write it in the box" in lead.contents
+    # The user stays on the case page, where the message can be written.
+    assert lead.url.endswith("/@@case-action")
+    transaction.begin()
+    assert portal.portal_workflow.getInfoFor(case, "review_state") == "in_discussion"
+    form = lead.getForm(id="action-request_info")
+    form.getControl(name="comment").value = "Which antibiotics were tried?"
+    form.getControl("Ask the referring clinician for information").click()
+    assert "The case is back with its clinician." in lead.contents
     transaction.begin()
     assert portal.portal_workflow.getInfoFor(case, "review_state") == "draft"

@@ -85,10 +85,10 @@ class CaseView(FieldsView):
         if not self.refused:
             return ""
         what = {
-            states.SUBMIT: "The case could not be submitted yet.",
-            states.CLOSE: "The case could not be closed yet.",
+            states.SUBMIT: "The case cannot be submitted yet.",
+            states.CLOSE: "The case cannot be closed yet.",
         }
-        return what.get(self.refused, "This step could not be done yet.")
+        return what.get(self.refused, "This step cannot be done yet.")
 
     # facts
 
