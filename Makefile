@@ -133,7 +133,7 @@ vendor-js: ## Re-vendor axe-core (AXE_CORE_VERSION) from npm into tests/browser/
 
 .PHONY: screenshots
 screenshots: install system-deps ## Refresh docs/screenshots/ from the browser tests
-	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py
+	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py tests/cases/test_workspace_screens.py
 
 .PHONY: lint
 lint: install ## ruff check and format check
