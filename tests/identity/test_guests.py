@@ -113,6 +113,11 @@ def test_guest_is_warned_once_before_the_end(
     with time_machine.travel(START, tick=False):
         guests.grant_guest_access(first, "gus", datetime(2027, 3, 10, 12, tzinfo=UTC))
         transaction.commit()
+        # The grant itself is announced to the guest; the warnings follow.
+        (granted,) = smtp_server.wait_for(1)
+        assert "Guest access to case" in granted["Subject"]
+        assert "until 10 March 2027" in granted.get_content()
+        smtp_server.clear()
         result = guests.purge_expired()
         assert (first.getId(), "gus") not in result["purged"] + result["warned"]
     # Three days before the end (registry default): one warning, then none.

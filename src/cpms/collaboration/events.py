@@ -53,3 +53,20 @@ class MeetingScheduled(ObjectEvent):
 @implementer(IMeetingChanged)
 class MeetingChanged(ObjectEvent):
     pass
+
+
+class ILeadAppointed(IObjectEvent):
+    """A user became the lead of a case's panel (``object`` is the case)."""
+
+    userid = Attribute("The new panel lead's user id")
+    previous = Attribute(
+        "User ids of the former leads; they stay on the panel as members"
+    )
+
+
+@implementer(ILeadAppointed)
+class LeadAppointed(ObjectEvent):
+    def __init__(self, case, userid, previous=()):
+        super().__init__(case)
+        self.userid = userid
+        self.previous = list(previous)

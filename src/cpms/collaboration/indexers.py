@@ -11,7 +11,7 @@ from plone.indexer import indexer
 
 from cpms.cases import states
 from cpms.cases.content.case import ICase
-from cpms.cases.utils import local_roles
+from cpms.collaboration.panel import roles_on_case
 
 
 def _transition_time(case, state: str, last: bool = True):
@@ -33,14 +33,15 @@ def _items(case, portal_type: str):
 
 @indexer(ICase)
 def case_people(case):
-    """userids holding a role on the case (KeywordIndex: "my cases")."""
-    return sorted(local_roles(case))
+    """userids holding a role on the case, live guests included
+    (KeywordIndex: "my cases")."""
+    return sorted(roles_on_case(case))
 
 
 @indexer(ICase)
 def case_roles(case):
     """userid -> sorted roles on the case (metadata)."""
-    return {userid: sorted(roles) for userid, roles in local_roles(case).items()}
+    return {userid: sorted(roles) for userid, roles in roles_on_case(case).items()}
 
 
 @indexer(ICase)

@@ -10,14 +10,18 @@ from plone import api
 from zope.event import notify
 
 from cpms.cases.utils import local_roles
+from cpms.collaboration.events import LeadAppointed
 from cpms.collaboration.events import PanelMemberRemoved
 from cpms.collaboration.events import PanelMembersInvited
 from cpms.core.roles import CASE_ROLES
+from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname
+from cpms.identity import guests
+from cpms.identity.events import GuestRevoked
 
 ON_CASE_ROLES = {OWNER, PANEL_LEAD, PANEL_MEMBER}
 
@@ -139,20 +143,254 @@ def remove(case, userid: str) -> None:
     notify(PanelMemberRemoved(case, userid))
 
 
+ROLE_LABELS = {
+    PANEL_LEAD: "Panel lead",
+    PANEL_MEMBER: "Panel member",
+    GUEST_CLINICIAN: "Guest clinician",
+    OWNER: "Enrolling clinician",
+}
+ROLE_ORDER = (PANEL_LEAD, PANEL_MEMBER, GUEST_CLINICIAN, OWNER)
+
+
+def roles_on_case(case) -> dict[str, set[str]]:
+    """userid -> roles on the case: stored local roles and live guest grants.
+
+    Guest grants live beside the local roles (cpms.identity.guests) and end
+    by themselves; whoever lists a case's people (panel, attendees, mails)
+    reads both through here.
+    """
+    found = {userid: set(roles) for userid, roles in local_roles(case).items()}
+    for grant in guests.grants_on(case):
+        found.setdefault(grant.userid, set()).add(GUEST_CLINICIAN)
+    return found
+
+
+def people_of(case, roles=CASE_ROLES) -> list[str]:
+    """Users holding any of ``roles`` on the case (live guests included)."""
+    wanted = set(roles)
+    return sorted(u for u, held in roles_on_case(case).items() if held & wanted)
+
+
 def panel(case) -> list[dict]:
-    """Everyone on the case with their roles, sorted by role then name."""
-    order = {role: i for i, role in enumerate((PANEL_LEAD, PANEL_MEMBER))}
+    """Everyone on the case with their roles, sorted by role then name.
+
+    Each entry: ``userid``, ``fullname``, ``roles`` (role ids), ``labels``
+    (the roles as people read them) and ``until`` (ISO date-time when a
+    guest's access ends, else None).
+    """
+    order = {role: i for i, role in enumerate(ROLE_ORDER)}
+    ends = {g.userid: g.until for g in guests.grants_on(case)}
     people = []
-    for userid, roles in local_roles(case).items():
-        roles = sorted(r for r in roles if r in CASE_ROLES)
+    for userid, roles in roles_on_case(case).items():
+        roles = sorted(
+            (r for r in roles if r in CASE_ROLES), key=lambda r: order.get(r, 9)
+        )
+        until = ends.get(userid)
         people.append(
             {
                 "userid": userid,
                 "fullname": fullname(userid),
                 "roles": roles,
+                "labels": [ROLE_LABELS.get(r, r) for r in roles],
+                "until": until.isoformat() if until is not None else None,
             }
         )
     return sorted(
         people,
         key=lambda p: (min(order.get(r, 9) for r in p["roles"]), p["fullname"]),
     )
+
+
+# --- the lead, guests, removing anyone: the panel page's actions ----------
+# Messages here are shown to people as they are: they name people by name.
+
+
+def _person(userid: str) -> str:
+    return fullname(userid) or userid
+
+
+def check_professional(userid: str) -> None:
+    """Refuse anyone but a healthcare professional of the network, by name."""
+    if not userid or api.user.get(userid=userid) is None:
+        raise PanelError("Choose a person from the list.")
+    if not is_healthcare_professional(userid):
+        raise PanelError(
+            f"{_person(userid)} is not a healthcare professional of the network."
+        )
+
+
+def leads_of(case) -> list[str]:
+    return sorted(
+        principal for principal, roles in case.get_local_roles() if PANEL_LEAD in roles
+    )
+
+
+def _set_roles(case, userid: str, add=(), drop=()) -> None:
+    held = set(case.get_local_roles_for_userid(userid))
+    wanted = (held | set(add)) - set(drop)
+    if wanted == held:
+        return
+    if wanted:
+        case.manage_setLocalRoles(userid, sorted(wanted))
+    else:
+        case.manage_delLocalRoles([userid])
+
+
+def appoint_lead(case, userid: str) -> list[str]:
+    """Make ``userid`` the panel's lead; returns the former leads.
+
+    A case has one lead. The former lead stays on the panel as a member (their
+    contributions still count as an expert's); the new lead's membership
+    becomes the lead's role. Fires LeadAppointed (notifications mail both).
+    """
+    check_professional(userid)
+    if PANEL_LEAD in case.get_local_roles_for_userid(userid):
+        raise PanelError(f"{_person(userid)} already leads this panel.")
+    previous = [u for u in leads_of(case) if u != userid]
+    for former in previous:
+        _set_roles(case, former, add=[PANEL_MEMBER], drop=[PANEL_LEAD])
+    _set_roles(case, userid, add=[PANEL_LEAD], drop=[PANEL_MEMBER])
+    reindex(case)
+    notify(LeadAppointed(case, userid, previous))
+    return previous
+
+
+def find_user(text: str) -> str:
+    """A user id from what someone typed: a user id, a login or an email."""
+    text = (text or "").strip()
+    if not text:
+        raise PanelError(
+            "Guest clinician: type the guest's user name or email address."
+        )
+    user = api.user.get(userid=text) or api.user.get(username=text)
+    if user is not None:
+        return user.getId()
+    acl_users = api.portal.get_tool("acl_users")
+    found = {
+        entry.get("userid") or entry.get("id")
+        for entry in acl_users.searchUsers(email=text, exact_match=True)
+    }
+    matches = []
+    for userid in found:
+        user = api.user.get(userid=userid)
+        email = (user.getProperty("email", "") or "") if user is not None else ""
+        if email.strip().lower() == text.lower():
+            matches.append(userid)
+    if len(matches) == 1:
+        return matches[0]
+    raise PanelError(
+        f"Guest clinician: nobody with the user name or email address {text!r} "
+        "has an account. They need one first: ask them to log in once with EU "
+        "Login, or to request access."
+    )
+
+
+def _guest_error(error) -> PanelError:
+    if error.field == "until":
+        return PanelError(f"Access until: {error}")
+    return PanelError(f"Guest clinician: {error}")
+
+
+def add_guest(case, userid: str, until) -> guests.Grant:
+    """Give ``userid`` guest access to the case until ``until`` (a date).
+
+    Fires GuestGranted (cpms.identity.events): notifications mail the guest.
+    """
+    held = roles_on_case(case).get(userid, set())
+    if GUEST_CLINICIAN in held:
+        raise PanelError(
+            f"{_person(userid)} is already a guest of this case: change the end "
+            "date of their access instead."
+        )
+    if held & ON_CASE_ROLES:
+        raise PanelError(f"{_person(userid)} is already on this case.")
+    if not until:
+        raise PanelError("Access until: choose the date the guest's access ends.")
+    try:
+        grant = guests.grant_guest_access(case, userid, until)
+    except guests.GuestAccessError as error:
+        raise _guest_error(error) from None
+    case.reindexObject(idxs=["case_people"])
+    return grant
+
+
+def change_guest_end(case, userid: str, until) -> guests.Grant:
+    """Move the end of a guest's access (earlier or later, not past)."""
+    if not until:
+        raise PanelError("Access until: choose the date the guest's access ends.")
+    try:
+        return guests.extend_guest_access(case, userid, until)
+    except guests.GuestAccessError as error:
+        raise _guest_error(error) from None
+
+
+def remove_person(case, userid: str) -> str:
+    """Take ``userid`` off the panel, whatever their panel role; says what.
+
+    The enrolling clinician stays: the case is theirs. Each removal fires
+    its event (PanelMemberRemoved, GuestRevoked): the person is told by mail.
+    """
+    held = roles_on_case(case).get(userid, set())
+    name = _person(userid)
+    if GUEST_CLINICIAN in held:
+        if not guests.revoke_guest_access(case, userid):
+            # A plain local role rather than a grant (given before grants
+            # existed): dropped, and the guest told all the same.
+            _set_roles(case, userid, drop=[GUEST_CLINICIAN])
+            notify(GuestRevoked(case, userid))
+        reindex(case)
+        return f"{name} no longer has guest access to this case."
+    if PANEL_MEMBER in held:
+        remove(case, userid)
+        return f"{name} was removed from the panel."
+    if PANEL_LEAD in held:
+        _set_roles(case, userid, drop=[PANEL_LEAD])
+        reindex(case)
+        notify(PanelMemberRemoved(case, userid))
+        return f"{name} no longer leads the panel. Appoint a new lead."
+    if OWNER in held:
+        raise PanelError(f"{name} enrolled this case and stays on it.")
+    raise PanelError(f"{name} is not on this panel.")
+
+
+def centres() -> dict[str, dict]:
+    """Group id ``hcp-<provider id>`` -> {"uid", "title"} of every provider."""
+    found = {}
+    for brain in api.content.find(
+        portal_type="HealthcareProvider", unrestricted=True, sort_on="sortable_title"
+    ):
+        found[f"hcp-{brain.getId}"] = {"uid": brain.UID, "title": brain.Title}
+    return found
+
+
+def candidates(case, text: str = "", centre: str = "", area: str = "") -> list[dict]:
+    """Healthcare professionals not on the case, filtered for the panel page.
+
+    ``text`` matches the name, user id or centre (any case); ``centre`` is a
+    provider's UID; ``area`` an expertise area's UID or id (the experts of
+    the providers covering it). Each: ``userid``, ``fullname``, ``centres``.
+    """
+    on_case = set(roles_on_case(case))
+    by_group = centres()
+    groups_wanted = None
+    if centre:
+        groups_wanted = {g for g, c in by_group.items() if c["uid"] == centre}
+    if area:
+        covering = {f"hcp-{p.getId()}" for p in providers_covering(find_area(area))}
+        groups_wanted = covering if groups_wanted is None else groups_wanted & covering
+    needle = (text or "").strip().lower()
+    found = []
+    for user in api.user.get_users():
+        userid = user.getId()
+        if userid in on_case or not is_healthcare_professional(userid):
+            continue
+        groups = {g.getId() for g in api.group.get_groups(user=user)}
+        if groups_wanted is not None and not groups & groups_wanted:
+            continue
+        titles = sorted(by_group[g]["title"] for g in groups if g in by_group)
+        name = fullname(userid)
+        haystack = " ".join([name, userid, *titles]).lower()
+        if needle and needle not in haystack:
+            continue
+        found.append({"userid": userid, "fullname": name, "centres": titles})
+    return sorted(found, key=lambda c: (c["fullname"].lower(), c["userid"]))

@@ -44,3 +44,9 @@ def reindex_case_of(obj, event):
 def local_roles_changed(case, event):
     """Sharing changed who is on the case: the dashboards list people by it."""
     case.reindexObject(idxs=["case_people"])
+
+
+def guests_changed(case, event):
+    """A guest grant was given, moved or ended (by any path): the dashboards
+    list a case's people, guests included, from the case_people index."""
+    case.reindexObject(idxs=["case_people"])

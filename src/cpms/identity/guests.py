@@ -28,12 +28,15 @@ from BTrees.OOBTree import OOTreeSet
 from persistent.mapping import PersistentMapping
 from plone import api
 from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
 from zope.interface import implementer
 
 from cpms import logger
 from cpms.core import mail
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.users import email_of
+from cpms.identity.events import GuestGranted
+from cpms.identity.events import GuestRevoked
 
 CASE_KEY = "cpms.identity.guests"
 # On the portal: the UIDs of cases that hold grants, so nothing walks the site.
@@ -149,8 +152,14 @@ def default_until() -> datetime:
     return now() + timedelta(days=days)
 
 
-def grant_guest_access(case, userid, until=None, granted_by=None) -> Grant:
-    """Give ``userid`` the Guest Clinician role on ``case`` until ``until``."""
+def grant_guest_access(
+    case, userid, until=None, granted_by=None, announced=False
+) -> Grant:
+    """Give ``userid`` the Guest Clinician role on ``case`` until ``until``.
+
+    Fires GuestGranted (notifications mail the guest unless ``announced``:
+    the caller tells them itself).
+    """
     _check_case(case)
     _check_user(userid)
     until = default_until() if until is None else _as_datetime(until)
@@ -166,7 +175,13 @@ def grant_guest_access(case, userid, until=None, granted_by=None) -> Grant:
     _index(create=True).insert(case.UID())
     case.reindexObjectSecurity()
     logger.info("Guest access to %s for %s until %s", case.getId(), userid, until)
-    return _grant(case, userid, grants[userid])
+    grant = _grant(case, userid, grants[userid])
+    notify(
+        GuestGranted(
+            case, userid, until, granted_by=grant.granted_by, announced=announced
+        )
+    )
+    return grant
 
 
 def extend_guest_access(case, userid, until) -> Grant:
@@ -181,7 +196,10 @@ def extend_guest_access(case, userid, until) -> Grant:
     grants[userid]["until"] = until
     grants[userid]["warned"] = False
     case.reindexObjectSecurity()
-    return _grant(case, userid, grants[userid])
+    grant = _grant(case, userid, grants[userid])
+    actor = api.user.get_current().getId() or "system"
+    notify(GuestGranted(case, userid, until, granted_by=actor, extended=True))
+    return grant
 
 
 def revoke_guest_access(case, userid) -> bool:
@@ -195,6 +213,7 @@ def revoke_guest_access(case, userid) -> bool:
         _forget(case)
     case.reindexObjectSecurity()
     logger.info("Guest access to %s for %s revoked", case.getId(), userid)
+    notify(GuestRevoked(case, userid))
     return True
 
 

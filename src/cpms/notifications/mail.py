@@ -55,6 +55,40 @@ KINDS = {
         "Removed from the panel of case {label}",
         "You are no longer a member of the panel of case {label}.",
     ),
+    "case_submitted": (
+        "Case {label} submitted",
+        "{actor} submitted case {label}. It waits for a coordinator to "
+        "assemble and open its panel.",
+    ),
+    "case_submitted_urgent": (
+        "URGENT: case {label} submitted",
+        "{actor} submitted case {label}, marked URGENT: the panel should "
+        "answer within days. It waits for a coordinator to assemble and open "
+        "its panel.",
+    ),
+    "lead_appointed": (
+        "You lead the panel of case {label}",
+        "{actor} appointed you lead of the expert panel of case {label}. You "
+        "guide the discussion, write and sign the outcome report, and close "
+        "the case.",
+    ),
+    "lead_replaced": (
+        "New lead for the panel of case {label}",
+        "{actor} appointed {lead} lead of the panel of case {label}. You stay "
+        "a member of the panel.",
+    ),
+    "guest_granted": (
+        "Guest access to case {label}",
+        "{actor} gave you access to case {label} as a guest clinician, until {until}.",
+    ),
+    "guest_extended": (
+        "Your guest access to case {label} changed",
+        "Your access to case {label} as a guest clinician now ends on {until}.",
+    ),
+    "guest_revoked": (
+        "Your guest access to case {label} ended",
+        "Your access to case {label} as a guest clinician was ended.",
+    ),
 }
 
 
@@ -74,7 +108,7 @@ def compose(kind: str, case, url: str | None = None, **info) -> Notice:
     without one the mail says "Someone".
     """
     subject_tpl, first_line = KINDS[kind]
-    values = {"label": case_label(case), "when": "", "actor": ""} | info
+    values = {"label": case_label(case), "when": "", "actor": "", "until": ""} | info
     values["actor"] = values["actor"] or "Someone"
     url = url or case.absolute_url()
     site = api.portal.get_registry_record("plone.site_title", default="CPMS portal")
@@ -95,11 +129,13 @@ def compose(kind: str, case, url: str | None = None, **info) -> Notice:
     return Notice(kind, subject_tpl.format(**values), text, url)
 
 
-def notify(userids, notice: Notice, exclude=()) -> list[str]:
+def notify(userids, notice: Notice, exclude=(), immediate=False) -> list[str]:
     """Send ``notice`` to each user by their chosen mode; returns who got it.
 
     Digest users get the notice queued for the daily digest; attachments
     (an .ics) are not kept for the digest: it links to the case instead.
+    ``immediate`` sends at once to everyone (an urgent case cannot wait for
+    tomorrow's digest).
     """
     done = []
     for userid in sorted(set(userids) - set(exclude)):
@@ -107,7 +143,7 @@ def notify(userids, notice: Notice, exclude=()) -> list[str]:
         if not address:
             logger.warning("No mail address for %s: %s not sent", userid, notice.kind)
             continue
-        if preferences.get_mode(userid) == preferences.DIGEST:
+        if not immediate and preferences.get_mode(userid) == preferences.DIGEST:
             digest.queue(userid, notice)
         else:
             mail.send(address, notice.subject, notice.text, notice.attachments)

@@ -7,10 +7,12 @@ collaboration events of cpms.collaboration.events) and never call this module.
 from plone import api
 
 from cpms.cases import states
-from cpms.cases.utils import case_people
 from cpms.cases.utils import find_case
 from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
+from cpms.collaboration.panel import people_of
+from cpms.core.roles import COORDINATOR
+from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
 from cpms.core.users import fullname
 from cpms.notifications import mail
@@ -58,7 +60,7 @@ def contribution_added(obj, event):
     notice = mail.compose(
         "contribution", case, url=obj.absolute_url(), actor=fullname(actor)
     )
-    mail.notify(case_people(case), notice, exclude=[actor])
+    mail.notify(people_of(case), notice, exclude=[actor])
 
 
 def case_transitioned(case, event):
@@ -69,14 +71,17 @@ def case_transitioned(case, event):
     if event.transition.id == states.REQUEST_INFO:
         # Back to the referring clinician(s): the case's owners.
         notice = mail.compose("request_info", case, actor=fullname(actor))
-        owners = set(case_people(case, roles=(OWNER,)))
+        # A referred case's guest clinician completes it: they are told too.
+        owners = set(people_of(case, roles=(OWNER, GUEST_CLINICIAN)))
         clinician = getattr(case, "referring_clinician", None)
         if clinician:
             owners.add(clinician)
         mail.notify(owners, notice, exclude=[actor])
+    elif event.transition.id == states.SUBMIT:
+        case_submitted(case, actor)
     elif new_state == states.CLOSED:
         notice = mail.compose("case_closed", case, actor=fullname(actor))
-        mail.notify(case_people(case), notice, exclude=[actor])
+        mail.notify(people_of(case), notice, exclude=[actor])
 
 
 def report_signed(report, actor: str | None = None) -> list[str]:
@@ -88,7 +93,7 @@ def report_signed(report, actor: str | None = None) -> list[str]:
     notice = mail.compose(
         "report_signed", case, url=report.absolute_url(), actor=fullname(actor)
     )
-    return mail.notify(case_people(case), notice, exclude=[actor])
+    return mail.notify(people_of(case), notice, exclude=[actor])
 
 
 def report_transitioned(report, event):
@@ -104,3 +109,62 @@ def panel_members_invited(case, event):
 def panel_member_removed(case, event):
     notice = mail.compose("removed", case)
     mail.notify([event.userid], notice)
+
+
+# --- submitted, lead appointed, guest access ------------------------------
+
+
+def coordinators() -> list[str]:
+    """Users holding the site-wide Coordinator role (directly or by group)."""
+    acl_users = api.portal.get_tool("acl_users")
+    found = set()
+    for principal, _title in acl_users.portal_role_manager.listAssignedPrincipals(
+        COORDINATOR
+    ):
+        group = api.group.get(groupname=principal)
+        if group is not None:
+            found.update(u.getId() for u in api.user.get_users(group=group))
+        elif api.user.get(userid=principal) is not None:
+            found.add(principal)
+    return sorted(found)
+
+
+def case_submitted(case, actor: str | None) -> list[str]:
+    """Coordinators learn of every submitted case; an urgent one is marked
+    URGENT and reaches them at once, digest readers included."""
+    urgent = bool(getattr(case, "urgent", False))
+    kind = "case_submitted_urgent" if urgent else "case_submitted"
+    notice = mail.compose(kind, case, actor=fullname(actor))
+    return mail.notify(coordinators(), notice, exclude=[actor], immediate=urgent)
+
+
+def lead_appointed(case, event):
+    actor = fullname(_actor())
+    mail.notify([event.userid], mail.compose("lead_appointed", case, actor=actor))
+    if event.previous:
+        notice = mail.compose(
+            "lead_replaced", case, actor=actor, lead=fullname(event.userid)
+        )
+        mail.notify(event.previous, notice)
+
+
+def _until(moment) -> str:
+    return f"{moment:%d %B %Y}" if moment is not None else ""
+
+
+def guest_granted(case, event):
+    if event.announced:  # the caller's own mail told the guest
+        return
+    kind = "guest_extended" if event.extended else "guest_granted"
+    granted_by = event.granted_by or _actor()
+    actor = (
+        fullname(granted_by)
+        if granted_by and granted_by != "system"
+        else "The network's coordinators"
+    )
+    notice = mail.compose(kind, case, actor=actor, until=_until(event.until))
+    mail.notify([event.userid], notice)
+
+
+def guest_revoked(case, event):
+    mail.notify([event.userid], mail.compose("guest_revoked", case))

@@ -1,0 +1,263 @@
+"""@@panel on a case: who is on it, and assembling it without Plone's Sharing tab.
+
+Everyone who may see the case sees the list of people. Who may change it:
+
+- appoint the lead: "cpms: Assign Panel Lead" (coordinators);
+- invite members one by one (searched by name, centre and expertise area)
+  or a whole expertise area, remove members: "cpms: Manage Panel"
+  (coordinators and the case's lead);
+- add a guest clinician with an end date, change that date, end it:
+  "cpms: Manage Panel" and "cpms: Assign Guest Clinician".
+
+Each change mails the person (the events of cpms.collaboration.events and
+cpms.identity.events; notifications subscribe). After a change the page
+redirects to itself (a reload never repeats it); a refused change shows why,
+at the top and beside its form, and keeps what was typed.
+"""
+
+from datetime import date
+
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from zExceptions import Forbidden
+
+from cpms.collaboration import panel as panel_api
+from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
+from cpms.core.permissions import ASSIGN_PANEL_LEAD
+from cpms.core.permissions import MANAGE_PANEL
+from cpms.core.roles import GUEST_CLINICIAN
+from cpms.core.roles import OWNER
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
+from cpms.core.users import fullname
+from cpms.identity import guests
+
+
+def _date_of(iso: str | None) -> str:
+    return iso[:10] if iso else ""
+
+
+def _readable(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso[:10]):%d %B %Y}" if iso else ""
+
+
+class PanelView(BrowserView):
+    # form name of each action -> the method doing it
+    ACTIONS = {
+        "appoint_lead": "_appoint_lead",
+        "invite": "_invite",
+        "invite_area": "_invite_area",
+        "add_guest": "_add_guest",
+        "change_guest": "_change_guest",
+        "remove": "_remove",
+    }
+
+    error = ""  # the refusal of this request, shown at the top
+    error_for = ""  # which form it belongs to (an action name)
+
+    # --- who may do what --------------------------------------------------
+
+    def _may(self, permission) -> bool:
+        return bool(api.user.has_permission(permission, obj=self.context))
+
+    def can_manage(self) -> bool:
+        return self._may(MANAGE_PANEL)
+
+    def can_appoint_lead(self) -> bool:
+        return self._may(ASSIGN_PANEL_LEAD)
+
+    def can_add_guests(self) -> bool:
+        return self.can_manage() and self._may(ASSIGN_GUEST_CLINICIAN)
+
+    def can_change_anything(self) -> bool:
+        return self.can_manage() or self.can_appoint_lead()
+
+    def _allowed(self, action) -> bool:
+        if action == "appoint_lead":
+            return self.can_appoint_lead()
+        if action in ("add_guest", "change_guest"):
+            return self.can_add_guests()
+        if action == "remove":
+            return self.can_change_anything()
+        return self.can_manage()
+
+    # --- what the page shows ----------------------------------------------
+
+    def case_label(self) -> str:
+        nickname = getattr(self.context, "nickname", None)
+        title = self.context.Title()
+        return f"{title} ({nickname})" if nickname else title
+
+    def people(self) -> list[dict]:
+        rows = []
+        for person in panel_api.panel(self.context):
+            roles = set(person["roles"])
+            removable = (
+                (PANEL_MEMBER in roles and self.can_manage())
+                or (PANEL_LEAD in roles and self.can_appoint_lead())
+                or (GUEST_CLINICIAN in roles and self.can_add_guests())
+            ) and OWNER not in roles
+            rows.append(
+                person
+                | {
+                    "role_text": ", ".join(person["labels"]),
+                    "until_date": _date_of(person["until"]),
+                    "until_text": _readable(person["until"]),
+                    "can_remove": removable,
+                    "can_make_lead": PANEL_MEMBER in roles
+                    and PANEL_LEAD not in roles
+                    and self.can_appoint_lead(),
+                    "can_change_until": GUEST_CLINICIAN in roles
+                    and bool(person["until"])
+                    and self.can_add_guests(),
+                }
+            )
+        return rows
+
+    def lead_names(self) -> str:
+        return ", ".join(
+            p["fullname"] for p in self.people() if PANEL_LEAD in p["roles"]
+        )
+
+    def areas(self) -> list[dict]:
+        # Every area, published or not: its name is no secret, and inviting
+        # its experts must not depend on the network pages' publication.
+        return [
+            {"uid": b.UID, "title": b.Title}
+            for b in api.content.find(
+                portal_type="ExpertiseArea", sort_on="sortable_title", unrestricted=True
+            )
+        ]
+
+    def case_area(self) -> str:
+        """The UID of the case's own expertise area (the group default)."""
+        return getattr(self.context, "expertise_area", None) or ""
+
+    def centres(self) -> list[dict]:
+        return list(panel_api.centres().values())
+
+    def searched(self) -> bool:
+        form = self.request.form
+        return any(form.get(k) for k in ("q", "centre", "area", "search"))
+
+    def results(self) -> list[dict]:
+        if not self.searched():
+            return []
+        form = self.request.form
+        try:
+            return panel_api.candidates(
+                self.context,
+                text=form.get("q", ""),
+                centre=form.get("centre", ""),
+                area=form.get("area", ""),
+            )
+        except panel_api.PanelError:
+            return []
+
+    def default_until(self) -> str:
+        return guests.default_until().date().isoformat()
+
+    def value(self, name, default=""):
+        """What the user typed, kept when a change is refused."""
+        return self.request.form.get(name, default)
+
+    # --- the changes --------------------------------------------------------
+
+    def _appoint_lead(self, form) -> str:
+        userid = form.get("userid", "")
+        previous = panel_api.appoint_lead(self.context, userid)
+        name = fullname(userid)
+        if previous:
+            former = ", ".join(fullname(u) for u in previous)
+            return (
+                f"{name} now leads the panel; {former} stays on it as a member. "
+                "Both were told by mail."
+            )
+        return f"{name} now leads the panel and was told by mail."
+
+    @staticmethod
+    def _invited(added, already="They are already on the panel.") -> str:
+        if not added:
+            return already
+        names = ", ".join(fullname(u) for u in added)
+        return f"{len(added)} expert(s) invited. Each was told by mail: {names}."
+
+    def _invite(self, form) -> str:
+        # One person from the search results (userid), or several (userids).
+        userids = form.get("userids") or form.get("userid") or []
+        if isinstance(userids, str):
+            userids = [userids]
+        if not userids:
+            raise panel_api.PanelError("Choose a person from the search results.")
+        for userid in userids:
+            panel_api.check_professional(userid)
+        return self._invited(panel_api.invite(self.context, userids))
+
+    def _invite_area(self, form) -> str:
+        area = panel_api.find_area(form.get("expertise_area", ""))
+        try:
+            added = panel_api.invite_area(self.context, area)
+        except panel_api.PanelError:
+            raise panel_api.PanelError(
+                f"No healthcare professional of the network covers {area.Title()}."
+            ) from None
+        return self._invited(
+            added, f"Every expert of {area.Title()} is already on the panel."
+        )
+
+    def _add_guest(self, form) -> str:
+        userid = panel_api.find_user(form.get("guest", ""))
+        grant = panel_api.add_guest(self.context, userid, form.get("until", ""))
+        return (
+            f"{fullname(userid)} may work on this case as a guest "
+            f"clinician until {grant.until:%d %B %Y}, and was told by mail."
+        )
+
+    def _change_guest(self, form) -> str:
+        userid = form.get("userid", "")
+        grant = panel_api.change_guest_end(self.context, userid, form.get("until", ""))
+        return (
+            f"The guest access of {fullname(userid)} now ends on "
+            f"{grant.until:%d %B %Y}; they were told by mail."
+        )
+
+    def _remove(self, form) -> str:
+        message = panel_api.remove_person(self.context, form.get("userid", ""))
+        return f"{message} They were told by mail."
+
+    @staticmethod
+    def _action(form) -> str:
+        """The form's ``action``; forms without one (scripts written for the
+        first version of this page) are read by their fields."""
+        if form.get("action"):
+            return form["action"]
+        if form.get("remove"):
+            form["userid"] = form["remove"]
+            return "remove"
+        if form.get("expertise_area"):
+            return "invite_area"
+        if form.get("userids"):
+            return "invite"
+        return ""
+
+    def __call__(self):
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            action = self._action(self.request.form)
+            if action not in self.ACTIONS:
+                self.error = "Choose what to change on the panel."
+            elif not self._allowed(action):
+                raise Forbidden("You may not change this panel.")
+            else:
+                try:
+                    message = getattr(self, self.ACTIONS[action])(self.request.form)
+                except panel_api.PanelError as error:
+                    self.error = str(error)
+                    self.error_for = action
+                else:
+                    api.portal.show_message(message, self.request)
+                    return self.request.response.redirect(
+                        f"{self.context.absolute_url()}/@@panel"
+                    )
+        return self.index()
