@@ -126,7 +126,8 @@ def test_returning_member_with_access_goes_home(oidc_portal, provider, network):
     transaction.commit()
     _browser, landed = oidc_login(oidc_portal, provider, "dr.cleo")
     assert landed.status_code == 200
-    assert landed.url.rstrip("/") == oidc_portal.absolute_url()
+    # A healthcare professional's home is My cases (with its "New case").
+    assert landed.url == f"{oidc_portal.absolute_url()}/@@my-cases"
 
 
 def test_pkce_is_enforced_by_the_provider(oidc_portal, provider, network):
