@@ -130,3 +130,10 @@ def test_control_panel_is_for_site_administrators(functional_portal):
         answer = requests.get(url, auth=(userid(row), PASSWORD), timeout=60)
         assert "Network look" not in answer.text, row
         assert "Insufficient Privileges" in answer.text, row
+
+
+def test_running_the_profile_again_keeps_the_look_staff_set(demo_portal, setup_tool):
+    setup_tool.runImportStepFromProfile("profile-cpms:default", "plone.app.registry")
+    assert get_theme().network_name == "ERN UroRare (demo)"
+    assert get_theme().primary_colour == "#005f73"
+    assert api.portal.get_registry_record("plone.site_logo")
