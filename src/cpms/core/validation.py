@@ -5,8 +5,10 @@ field, and plone.restapi answers 400 with it (and the field's name).
 """
 
 import re
+import unicodedata
 from datetime import date
 
+from zope import schema
 from zope.schema import Choice as BaseChoice
 from zope.schema import ValidationError
 from zope.schema.interfaces import ConstraintNotSatisfied
@@ -26,7 +28,10 @@ class FieldError(ValidationError):
         return self.message
 
 
-EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
+# One character before the "@" is enough to tell an address: "[^\s@]+@"
+# would rescan the rest of the text from every position of a long word
+# without "@" (quadratic: 15 s for 100 KB).
+EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
 # Eight or more digits, possibly grouped by spaces, dots or dashes: national
 # ids, health insurance or phone numbers, hospital record numbers.
 LONG_NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){7,}")
@@ -111,3 +116,93 @@ class Choice(BaseChoice):
             raise FieldError(
                 f"{label}: '{value}' is not one of the allowed values."
             ) from error
+
+
+# What every text field of the portal's types checks, before its own
+# constraint runs (so no constraint ever sees a 100 KB value): a size cap,
+# valid Unicode (a lone surrogate cannot be encoded, and once stored every
+# page that shows the value fails), no control characters, and for a
+# single-line field no line break.
+LINE_MAX = 200
+TEXT_MAX = 20_000
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+TEXT_WHITESPACE = frozenset("\n\r\t")
+
+
+def text_problem(value: str, *, single_line: bool, max_length: int) -> str | None:
+    """What is wrong with ``value`` as the text of a field, if anything.
+
+    Linear in the length of ``value``, and the length is checked first.
+    """
+    if len(value) > max_length:
+        return f"at most {max_length} characters, not {len(value)}."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it contains characters that are not valid Unicode."
+    for character in value:
+        if character in LINE_BREAKS:
+            if single_line:
+                return "a single line: remove the line break."
+            continue
+        if character in TEXT_WHITESPACE:
+            continue
+        category = unicodedata.category(character)
+        if category in ("Cc", "Cs", "Co", "Cn"):
+            return (
+                f"it contains a control or unassigned character "
+                f"(U+{ord(character):04X}); remove it."
+            )
+    return None
+
+
+def _label(field) -> str:
+    return str(field.title or field.__name__ or "This field")
+
+
+class _CheckedText:
+    """The checks of ``text_problem`` for a zope.schema text field."""
+
+    single_line = True
+    default_max_length = LINE_MAX
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
+
+    def _validate(self, value):
+        if isinstance(value, str):
+            problem = text_problem(
+                value,
+                single_line=self.single_line,
+                max_length=self.max_length or self.default_max_length,
+            )
+            if problem:
+                raise FieldError(f"{_label(self)}: {problem}")
+            if self.required and not value.strip():
+                raise FieldError(f"{_label(self)}: required, it cannot be empty.")
+        super()._validate(value)
+
+
+class TextLine(_CheckedText, schema.TextLine):
+    """A single line of text: no line break, no control character, capped."""
+
+
+class Text(_CheckedText, schema.Text):
+    """Free text: line breaks and tabs allowed, no other control character."""
+
+    single_line = False
+    default_max_length = TEXT_MAX
+
+
+class Bool(schema.Bool):
+    """True or false, and nothing else.
+
+    zope.schema's ``Bool`` accepts any ``int`` (``2``, ``-1``), since
+    ``bool`` is a subclass of ``int`` and it checks with ``isinstance``.
+    """
+
+    def _validate(self, value):
+        if value is not None and value is not True and value is not False:
+            raise FieldError(f"{_label(self)}: true or false, not {value!r}.")
+        super()._validate(value)

@@ -19,7 +19,11 @@ from zope.interface import invariant
 from cpms import _
 from cpms.cases.sharing import PeopleOnlyLocalRoles
 from cpms.coding.validation import icd10_constraint
+from cpms.core.containers import ItemsLeaveContainerAsIs
+from cpms.core.validation import Bool
 from cpms.core.validation import Choice
+from cpms.core.validation import Text
+from cpms.core.validation import TextLine
 from cpms.core.validation import nickname_constraint
 from cpms.core.validation import no_identifiers
 from cpms.core.validation import year_of_birth_constraint
@@ -33,7 +37,7 @@ def current_user_id():
 class ICase(model.Schema):
     """A patient case. It holds no direct identifier of the patient."""
 
-    case_id = schema.TextLine(
+    case_id = TextLine(
         title=_("ERN case id"),
         description=_("Generated when the case is created; never changes."),
         required=False,
@@ -43,10 +47,10 @@ class ICase(model.Schema):
 
     # The title is the case id. A read-only field so that REST shows it;
     # forms leave it out (they show case_id).
-    title = schema.TextLine(title=_("Title"), readonly=True, required=False)
+    title = TextLine(title=_("Title"), readonly=True, required=False)
     directives.omitted("title")
 
-    nickname = schema.TextLine(
+    nickname = TextLine(
         title=_("Nickname"),
         description=_(
             "A pseudonym the panel uses to talk about the patient. Never the "
@@ -83,14 +87,14 @@ class ICase(model.Schema):
         required=True,
     )
 
-    referring_clinician = schema.TextLine(
+    referring_clinician = TextLine(
         title=_("Referring clinician"),
         description=_("User id of the clinician who treats the patient."),
         required=True,
         defaultFactory=current_user_id,
     )
 
-    urgent = schema.Bool(
+    urgent = Bool(
         title=_("Urgent"),
         description=_("The panel should answer within days, not weeks."),
         required=False,
@@ -103,14 +107,14 @@ class ICase(model.Schema):
         required=True,
     )
 
-    clinical_summary = schema.Text(
+    clinical_summary = Text(
         title=_("Clinical summary"),
         description=_("History, findings and treatments so far."),
         required=True,
         constraint=no_identifiers("Clinical summary"),
     )
 
-    clinical_question = schema.Text(
+    clinical_question = Text(
         title=_("Clinical question"),
         description=_("What the referring clinician asks the panel."),
         required=True,
@@ -144,7 +148,7 @@ class ICase(model.Schema):
     icd10_codes = schema.List(
         title=_("Diagnosis (ICD-10 codes)"),
         description=_("For example Q64.1; one code per entry."),
-        value_type=schema.TextLine(constraint=icd10_constraint),
+        value_type=TextLine(constraint=icd10_constraint),
         required=False,
         default=[],
         missing_value=[],
@@ -177,8 +181,14 @@ class ICase(model.Schema):
 
 
 @implementer(ICase)
-class Case(PeopleOnlyLocalRoles, Container):
-    """A case; its title is its ERN case id."""
+class Case(ItemsLeaveContainerAsIs, PeopleOnlyLocalRoles, Container):
+    """A case; its title is its ERN case id.
+
+    Adding an item (a contribution, a file) leaves the case itself as it is,
+    so that experts posting at the same moment do not conflict on it
+    (cpms.core.containers); the dashboards' data about its items is
+    reindexed by their own subscribers.
+    """
 
     case_id = None
 

@@ -16,8 +16,10 @@ from zope.interface import invariant
 from cpms import _
 from cpms.cases.content.case import current_user_id
 from cpms.cases.interfaces import ICaseItem
+from cpms.core.validation import Bool
 from cpms.core.validation import Choice
 from cpms.core.validation import FieldError
+from cpms.core.validation import TextLine
 
 
 def not_in_future(label):
@@ -44,7 +46,7 @@ class IConsentRecord(model.Schema):
         required=True,
     )
 
-    consent_version = schema.TextLine(
+    consent_version = TextLine(
         title=_("Version of the consent form"),
         description=_("As printed on the form, e.g. 2.1."),
         required=True,
@@ -64,7 +66,7 @@ class IConsentRecord(model.Schema):
         constraint=not_in_future("Date of consent"),
     )
 
-    recorded_by = schema.TextLine(
+    recorded_by = TextLine(
         title=_("Recorded by"),
         description=_("User id of the person who recorded the consent."),
         required=True,
@@ -77,7 +79,7 @@ class IConsentRecord(model.Schema):
         fields=["withdrawn", "withdrawal_date"],
     )
 
-    withdrawn = schema.Bool(
+    withdrawn = Bool(
         title=_("Withdrawn"),
         description=_(
             "The patient has withdrawn this consent. Withdrawing the care "

@@ -6,19 +6,19 @@ permission of the case workflow (``cpms: Add Contribution``).
 
 from plone.dexterity.content import Item
 from plone.supermodel import model
-from zope import schema
 from zope.interface import implementer
 
 from cpms import _
 from cpms.cases.interfaces import ICaseItem
 from cpms.core.users import fullname
+from cpms.core.validation import Text
 from cpms.core.validation import no_identifiers
 
 
 class IContribution(model.Schema):
     """An expert's contribution to the discussion of a case."""
 
-    text = schema.Text(
+    text = Text(
         title=_("Contribution"),
         description=_("Your opinion, questions or advice on the case."),
         required=True,

@@ -13,6 +13,8 @@ from zope.interface import implementer
 
 from cpms import _
 from cpms.cases.interfaces import ICaseItem
+from cpms.core.validation import Text
+from cpms.core.validation import TextLine
 from cpms.core.validation import no_identifiers
 
 LIABILITY_STATEMENT = (
@@ -25,38 +27,38 @@ LIABILITY_STATEMENT = (
 class IOutcomeReport(model.Schema):
     """The panel's advice: findings, recommendations, treatment plan."""
 
-    findings = schema.Text(
+    findings = Text(
         title=_("Findings"),
         description=_("What the panel found in the case."),
         required=True,
         constraint=no_identifiers("Findings"),
     )
 
-    recommendations = schema.Text(
+    recommendations = Text(
         title=_("Recommendations"),
         required=True,
         constraint=no_identifiers("Recommendations"),
     )
 
-    treatment_plan = schema.Text(
+    treatment_plan = Text(
         title=_("Treatment plan"),
         required=False,
         constraint=no_identifiers("Treatment plan"),
     )
 
-    references = schema.Text(
+    references = Text(
         title=_("References"),
         description=_("Literature and guidelines, one per line."),
         required=False,
     )
 
-    liability_statement = schema.Text(
+    liability_statement = Text(
         title=_("Responsibility"),
         readonly=True,
         required=False,
     )
 
-    signed_by = schema.TextLine(
+    signed_by = TextLine(
         title=_("Signed by"),
         description=_("User id of the panel lead who signed the report."),
         readonly=True,

@@ -8,12 +8,12 @@ from plone.namedfile.field import NamedBlobImage
 from plone.namedfile.file import NamedBlobImage as NamedBlobImageValue
 from plone.supermodel import model
 from plone.supermodel.directives import primary
-from zope import schema
 from zope.interface import implementer
 from zope.schema import ValidationError
 
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration import filecheck
+from cpms.core.validation import TextLine
 
 DEFAULT_MAX_MB = 50
 
@@ -56,7 +56,7 @@ class IMedicalFile(model.Schema):
 
     # Derived from the content when the file is stored: not editable.
     directives.omitted("kind", "preview")
-    kind = schema.TextLine(title="Kind of file", required=False, readonly=True)
+    kind = TextLine(title="Kind of file", required=False, readonly=True)
     preview = NamedBlobImage(title="Preview", required=False, readonly=True)
 
 

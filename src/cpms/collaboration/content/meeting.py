@@ -13,6 +13,7 @@ from zope.interface import invariant
 
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration.ical import localize
+from cpms.core.validation import Text
 
 
 class IMeeting(model.Schema):
@@ -34,7 +35,7 @@ class IMeeting(model.Schema):
         required=False,
         default=[],
     )
-    agenda = schema.Text(
+    agenda = Text(
         title="Agenda",
         description="Shown in the portal only, never in mails or calendar files.",
         required=False,

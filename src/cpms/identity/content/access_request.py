@@ -18,6 +18,8 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 from cpms import _
 from cpms.core import roles
+from cpms.core.validation import Text
+from cpms.core.validation import TextLine
 
 # The profiles one may ask for: token -> (label, site-wide role granted).
 PROFILES = {
@@ -124,7 +126,7 @@ def check_provider(value):
 class IAccessRequest(model.Schema):
     """A request for authorisation to use the portal."""
 
-    healthcare_provider = schema.TextLine(
+    healthcare_provider = TextLine(
         title=_("Healthcare provider"),
         description=_("The member provider (from /network) you work for: its UID."),
         required=True,
@@ -136,18 +138,18 @@ class IAccessRequest(model.Schema):
         vocabulary=PROFILE_VOCABULARY,
         required=True,
     )
-    justification = schema.Text(
+    justification = Text(
         title=_("Justification"),
         description=_("Your position and why you need access."),
         required=True,
         min_length=10,
     )
-    requester = schema.TextLine(
+    requester = TextLine(
         title=_("Requester (user id)"),
         required=False,
         readonly=True,
     )
-    decision_message = schema.Text(
+    decision_message = Text(
         title=_("Message from the coordinator"),
         required=False,
         readonly=True,

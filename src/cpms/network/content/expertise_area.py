@@ -5,16 +5,16 @@ Title and description come from plone.basic; the workstream groups areas.
 
 from plone.dexterity.content import Item
 from plone.supermodel import model
-from zope import schema
 from zope.interface import implementer
 
 from cpms import _
+from cpms.core.validation import TextLine
 
 
 class IExpertiseArea(model.Schema):
     """An expertise area of the network, part of a workstream."""
 
-    workstream = schema.TextLine(
+    workstream = TextLine(
         title=_("Workstream"),
         description=_("The group of expertise areas this one belongs to."),
         required=True,

@@ -14,6 +14,7 @@ from zope.interface import implementer
 
 from cpms import _
 from cpms.core.validation import Choice
+from cpms.core.validation import TextLine
 
 
 def provider_group_id(provider) -> str:
@@ -30,7 +31,7 @@ class IHealthcareProvider(model.Schema):
         required=True,
     )
 
-    city = schema.TextLine(
+    city = TextLine(
         title=_("City"),
         required=True,
     )

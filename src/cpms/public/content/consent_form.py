@@ -7,6 +7,7 @@ from zope import schema
 from zope.interface import implementer
 
 from cpms.core.pdf import pdf_constraint
+from cpms.core.validation import TextLine
 
 
 class IConsentForm(model.Schema):
@@ -25,7 +26,7 @@ class IConsentForm(model.Schema):
         vocabulary="cpms.vocabularies.consent_kinds",
         required=True,
     )
-    version = schema.TextLine(
+    version = TextLine(
         title="Version",
         description="As printed on the form, e.g. 2.1 (2026). Case consent "
         "records cite it.",

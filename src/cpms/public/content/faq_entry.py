@@ -8,12 +8,13 @@ from zope.interface import implementer
 
 from cpms.core.text import plain_text
 from cpms.core.text import shorten
+from cpms.core.validation import TextLine
 
 
 class IFAQEntry(model.Schema):
     """A question users ask, with the answer."""
 
-    title = schema.TextLine(
+    title = TextLine(
         title="Question",
         description="The problem as a user would put it.",
         required=True,

@@ -12,16 +12,19 @@ from zope import schema
 from zope.interface import implementer
 
 from cpms import _
+from cpms.core.validation import Bool
+from cpms.core.validation import Text
+from cpms.core.validation import TextLine
 
 
 class IReferral(model.Schema):
     """What the referring clinician told us, and how the network answered."""
 
-    clinician_name = schema.TextLine(title=_("Referring clinician"), required=True)
-    clinician_email = schema.TextLine(
+    clinician_name = TextLine(title=_("Referring clinician"), required=True)
+    clinician_email = TextLine(
         title=_("Email of the referring clinician"), required=True
     )
-    provider = schema.TextLine(
+    provider = TextLine(
         title=_("Healthcare provider"),
         description=_("The hospital or practice of the referring clinician."),
         required=True,
@@ -42,13 +45,13 @@ class IReferral(model.Schema):
         default="routine",
         required=True,
     )
-    summary = schema.Text(
+    summary = Text(
         title=_("Case summary"),
         description=_("Pseudonymised: no names, addresses or identifiers."),
         required=True,
     )
-    question = schema.Text(title=_("Question to the experts"), required=False)
-    consent_willing = schema.Bool(
+    question = Text(title=_("Question to the experts"), required=False)
+    consent_willing = Bool(
         title=_("Will obtain the patient's consent and upload the records"),
         default=False,
         required=False,
@@ -59,15 +62,13 @@ class IReferral(model.Schema):
         label=_("Decision"),
         fields=["decline_reason", "case_uid", "guest_invitation"],
     )
-    decline_reason = schema.Text(
+    decline_reason = Text(
         title=_("Reason for declining"),
         description=_("Filled from the comment of the decline transition."),
         required=False,
     )
-    case_uid = schema.TextLine(
-        title=_("Case created from this referral"), required=False
-    )
-    guest_invitation = schema.TextLine(
+    case_uid = TextLine(title=_("Case created from this referral"), required=False)
+    guest_invitation = TextLine(
         title=_("Guest invitation"),
         description=_("How the referrer was invited to the case."),
         required=False,
