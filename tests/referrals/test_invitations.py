@@ -17,11 +17,18 @@ def accept(referral):
         api.content.transition(obj=referral, transition=referral_states.ACCEPT)
 
 
+def case_of(referral):
+    """The referral's case, seen as a coordinator (who accepted it: not its
+    Owner, but a coordinator sees every case)."""
+    with api.env.adopt_roles(["Coordinator"]):
+        return api.content.get(UID=referral.case_uid)
+
+
 def test_unknown_referrer_gets_access_at_first_login(portal):
     with api.env.adopt_roles(["Manager"]):
         referral = create_referral(FIELDS)
     accept(referral)
-    case = api.content.get(UID=referral.case_uid)
+    case = case_of(referral)
     assert guests.grants_on(case) == []
     assert "Invitation sent to dr.test@hospital.example" in referral.guest_invitation
     (pending,) = invitations.pending_for("Dr.Test@Hospital.example")
@@ -47,7 +54,7 @@ def test_someone_else_logging_in_gets_nothing(portal):
             username="other", email="other@hospital.example", password="pw-12345678"
         )
     notify(UserLoggedInEvent(other))
-    case = api.content.get(UID=referral.case_uid)
+    case = case_of(referral)
     assert guests.grants_on(case) == []
     assert len(invitations.pending_for(FIELDS["clinician_email"])) == 1
 

@@ -75,7 +75,10 @@ def invite(referral, case) -> str:
     actor = api.user.get_current().getId() or "system"
     portal_url = api.portal.get().absolute_url()
     if userid:
-        grant = guests.grant_guest_access(case, userid, granted_by=actor)
+        # This mail announces the grant: no second "guest access" mail.
+        grant = guests.grant_guest_access(
+            case, userid, granted_by=actor, announced=True
+        )
         until = grant.until
         how = [
             "You can now work on the case in the portal as a guest clinician, "
@@ -145,9 +148,19 @@ def redeem(user) -> list:
                 case = brains[0]._unrestrictedGetObject()
                 granted.append(
                     guests.grant_guest_access(
-                        case, user.getId(), until=until, granted_by=entry["invited_by"]
+                        case,
+                        user.getId(),
+                        until=until,
+                        granted_by=entry["invited_by"],
+                        announced=True,
                     )
                 )
+                # The referrer had no account when the case was created: they
+                # are its referring clinician (mails of request_info reach
+                # them; the case's required field is filled).
+                if not getattr(case, "referring_clinician", None):
+                    case.referring_clinician = user.getId()
+                    case.reindexObject()
     del pending[email]
     return granted
 

@@ -3,7 +3,10 @@
 - ``request_info`` and ``decline`` need a message (the transition comment);
   it is emailed to the referrer, and a decline keeps it as ``decline_reason``.
 - ``accept`` creates a draft ``Case`` from the referral and invites the
-  referrer to it as a guest clinician (cpms.referrals.invitations).
+  referrer to it as a guest clinician (cpms.referrals.invitations). The
+  coordinator who accepts is recorded as such (``accepted_by`` on the
+  referral and the case, and the case's audit trail), not as the case's
+  enrolling clinician: they do not become its Owner.
 
 Mails go out after commit (cpms.core.mail): a mail server that is down
 never undoes a decision.
@@ -14,7 +17,9 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 
 from cpms import logger
 from cpms.cases.case_id import create_case as create_case_with_id
+from cpms.core import audit
 from cpms.core import mail
+from cpms.core.users import fullname
 from cpms.referrals import invitations
 from cpms.referrals import states
 from cpms.referrals.actions import term_title
@@ -116,7 +121,34 @@ def create_case(referral):
     return case
 
 
+def record_acceptance(referral, case, actor: str) -> None:
+    """The accepting coordinator created the case on the referrer's behalf:
+    they keep their coordinator's rights, but are not its enrolling clinician
+    (Owner): the referrer completes it as its guest clinician."""
+    # A new case: its only local role is its creator's Owner.
+    owners = [principal for principal, roles in case.get_local_roles()]
+    if owners:
+        case.manage_delLocalRoles(owners)
+    case.accepted_by = actor
+    referral.accepted_by = actor
+    audit.record(
+        case,
+        "referral_accepted",
+        f"Created from referral {referral.getId()}, accepted by "
+        f"{fullname(actor) or 'the system'}.",
+        actor=actor,
+    )
+    case.reindexObjectSecurity()
+    case.reindexObject()
+    # Authorship names the enrolling clinician, and nobody enrolled this case
+    # (after the full reindex above, which would add the current user).
+    case.setCreators(())
+    case.reindexObject(idxs=["Creator"])
+
+
 def accept(referral):
+    actor = api.user.get_current().getId() or ""
     case = create_case(referral)
+    record_acceptance(referral, case, actor)
     referral.case_uid = case.UID()
     referral.guest_invitation = invitations.invite(referral, case)

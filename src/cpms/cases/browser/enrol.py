@@ -157,8 +157,9 @@ class CaseForm(BrowserView):
 
     def provider_choice(self):
         """None when the centre is the user's only one (shown, not chosen);
-        else the options to choose from (the user's centres, or all)."""
-        if self.case is not None:
+        else the options to choose from (the user's centres, or all).
+        A case keeps its centre; one without (a referred case) gets one here."""
+        if self.case is not None and self.case.referring_hcp:
             return None
         own = self.own_providers()
         if len(own) == 1:
@@ -177,7 +178,7 @@ class CaseForm(BrowserView):
         ]
 
     def provider_name(self):
-        if self.case is not None:
+        if self.case is not None and self.case.referring_hcp:
             uid = self.case.referring_hcp
         else:
             own = self.own_providers()
@@ -395,6 +396,7 @@ class CaseForm(BrowserView):
             values[name] = list(dict.fromkeys(codes))
         if self.case is None:
             values["referring_clinician"] = self.userid()
+        if self.case is None or not self.case.referring_hcp:
             own = self.own_providers()
             if len(own) == 1:
                 values["referring_hcp"] = own[0].UID()

@@ -60,7 +60,7 @@ class IReferral(model.Schema):
     model.fieldset(
         "decision",
         label=_("Decision"),
-        fields=["decline_reason", "case_uid", "guest_invitation"],
+        fields=["decline_reason", "case_uid", "guest_invitation", "accepted_by"],
     )
     decline_reason = Text(
         title=_("Reason for declining"),
@@ -71,6 +71,11 @@ class IReferral(model.Schema):
     guest_invitation = TextLine(
         title=_("Guest invitation"),
         description=_("How the referrer was invited to the case."),
+        required=False,
+    )
+    accepted_by = TextLine(
+        title=_("Accepted by"),
+        description=_("User id of the coordinator who accepted the referral."),
         required=False,
     )
 
