@@ -11,6 +11,13 @@ CI and a multi-instance deployment alike:
                    Zope process when several share a RelStorage database
   CPMS_STORAGE     filestorage | relstorage        (filestorage)
   CPMS_RELSTORAGE_DSN  PostgreSQL DSN, with CPMS_STORAGE=relstorage
+
+Limits against broken and hostile clients (waitress, zope.ini):
+
+  CPMS_MAX_BODY_MB     largest request body, MB; larger ones get 413   (100)
+  CPMS_MAX_HEADER_KB   largest request line + headers, KB; larger: 431  (64)
+  CPMS_CHANNEL_TIMEOUT seconds a connection may stay silent            (30)
+  CPMS_CONNECTION_LIMIT  open connections at most                      (1000)
 """
 
 import os
@@ -34,7 +41,23 @@ def settings(env=os.environ) -> dict[str, str]:
     port = env.get("CPMS_PORT", "8080")
     if not port.isdigit() or not 0 < int(port) < 65536:
         sys.exit(f"CPMS_PORT must be a port number, not {port!r}")
+    limits = {
+        name: positive_int(env, name, default)
+        for name, default in (
+            ("CPMS_MAX_BODY_MB", 100),
+            ("CPMS_MAX_HEADER_KB", 64),
+            ("CPMS_CHANNEL_TIMEOUT", 30),
+            ("CPMS_CONNECTION_LIMIT", 1000),
+        )
+    }
     values = {
+        "max_request_body_size": str(limits["CPMS_MAX_BODY_MB"] * 1024 * 1024),
+        "max_request_header_size": str(limits["CPMS_MAX_HEADER_KB"] * 1024),
+        "channel_timeout": str(limits["CPMS_CHANNEL_TIMEOUT"]),
+        # Idle connections are looked for this often: a third of the timeout.
+        "cleanup_interval": str(max(1, limits["CPMS_CHANNEL_TIMEOUT"] // 3)),
+        "connection_limit": str(limits["CPMS_CONNECTION_LIMIT"]),
+        "backlog": "1024",
         "instance_dir": str(INSTANCE),
         "data_dir": str(data_dir),
         "host": env.get("CPMS_HOST", "127.0.0.1"),
@@ -44,6 +67,13 @@ def settings(env=os.environ) -> dict[str, str]:
     }
     values["storage"] = render(f"storage-{storage}.conf.in", values)
     return values
+
+
+def positive_int(env, name: str, default: int) -> int:
+    value = env.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
 
 
 def render(name: str, values: dict[str, str]) -> str:

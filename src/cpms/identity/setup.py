@@ -4,6 +4,7 @@ from zope.globalrequest import getRequest
 
 from cpms.identity import oidc
 from cpms.identity import sessions
+from cpms.identity import throttle
 
 # Cookie that remembers a login came through the OIDC provider, so that
 # logging out also ends the provider's session (see @@cpms-logout).
@@ -14,6 +15,7 @@ def setup_identity(portal=None):
     """Called by the default profile's post_install (and safe to re-run)."""
     oidc.configure_from_environment(portal)
     sessions.apply_session_settings()
+    throttle.install_plugin()
 
 
 def on_registry_change(event):
