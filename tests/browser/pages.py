@@ -12,7 +12,6 @@
   (ignored by git) to look at.
 """
 
-import os
 from pathlib import Path
 
 from cpms.demo import DEMO_PASSWORD
@@ -30,10 +29,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 ARTIFACTS = ROOT / "tests" / "artifacts" / "browser"
-# `make screenshots` (CPMS_UPDATE_SCREENSHOTS=1) also refreshes the images
-# docs/ shows; a plain run leaves the tree as it is.
-UPDATE_DOCS = os.environ.get("CPMS_UPDATE_SCREENSHOTS") == "1"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 _RUN_AXE = """
 async ([tags, impacts]) => {
@@ -105,17 +100,10 @@ class PageLoads:
         return ", ".join(f"{step}: {n}" for step, n in self.steps)
 
 
-def screenshot(page, name: str, docs_name: str | None = None) -> Path:
-    """A full-page PNG at the page's current width under tests/artifacts/browser/.
-
-    With ``docs_name`` and ``make screenshots``, also docs/screenshots/<docs_name>.
-    """
+def screenshot(page, name: str) -> Path:
+    """A full-page PNG at the page's current width under tests/artifacts/browser/."""
     width = page.viewport_size["width"]
     path = ARTIFACTS / f"{name}-{width}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True, caret="hide", animations="disabled")
-    if docs_name and UPDATE_DOCS:
-        target = DOCS_SCREENSHOTS / f"{docs_name}-{width}.png"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
     return path

@@ -4,8 +4,7 @@ phone) nothing scrolls sideways.
 
 One test per user walks all of that user's pages and reports every problem
 at once. Screenshots of each page at 1280 and 390 px land in
-tests/artifacts/browser/<user>/ (the case pages also in docs/screenshots/
-with ``make screenshots``).
+tests/artifacts/browser/<user>/ (ignored by git), to look at.
 """
 
 import pytest
@@ -119,13 +118,9 @@ def test_every_page_is_accessible_and_fits_a_phone(user, site, tab):
         for violation in axe_violations(page):
             problems.append(f"{name}: {violation}")
         shot = f"{user or 'anonymous'}/{_slug(name)}"
-        # The case in each state as its clinician sees it, for docs/.
-        docs = None
-        if user == "clinician" and name.startswith("case "):
-            docs = f"case-{_slug(name[5:])}"
-        screenshot(page, shot, docs_name=docs)
+        screenshot(page, shot)
         overflow = sideways_overflow(page)
         if overflow:
             problems.append(f"{name}: scrolls sideways by {overflow}px at 390px")
-        screenshot(page, shot, docs_name=docs)
+        screenshot(page, shot)
     assert not problems, "\n".join(problems)

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+
+from tests.helpers.browser import chromium
 
 # `make screenshots` (CPMS_UPDATE_SCREENSHOTS=1) refreshes the images of docs/;
 # a plain test run saves them under tests/artifacts/ so the tree stays clean.
@@ -23,18 +24,6 @@ SCREENSHOTS = (
 )
 # Eleven pages with a real browser take more than 30 s together.
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # screenshot name -> (path, text the page must show)
 PAGES = {
@@ -68,12 +57,8 @@ UNLABELLED = """
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.mark.parametrize("name", list(PAGES))
