@@ -169,3 +169,71 @@ def test_bad_input_is_a_400_naming_the_problem(functional_portal, rest):
     assert (
         not_member.json()["message"] == "userid: 'anna' is not a member of this panel"
     )
+
+
+def test_appoint_the_lead_and_add_a_guest_over_rest(
+    functional_portal, smtp_server, rest
+):
+    smtp_server.connect(functional_portal)
+    _network_with_experts(functional_portal)
+    make_user("coord", roles=("Member", "Coordinator"), fullname="Coord")
+    make_user("gus", roles=("Member",), fullname="Gus Guest")
+    make_user("gwen", roles=("Member",), fullname="Gwen Guest")
+    case = make_case(functional_portal, nickname="Blue Heron")
+    set_state(case, "submitted")
+    transaction.commit()
+    url = f"{case.absolute_url()}/@panel"
+    coordinator = rest("coord")
+
+    appointed = coordinator.post(url, json={"lead": "anna"})
+    assert appointed.status_code == 200, appointed.text
+    roles = {p["userid"]: p["roles"] for p in appointed.json()["items"]}
+    assert roles == {"anna": ["Panel Lead"]}
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == "anna@example.invalid"
+    assert "You lead the panel of case" in mail["Subject"]
+
+    # A new lead: the former one stays a member; both are told.
+    smtp_server.clear()
+    again = coordinator.post(url, json={"lead": "bert"})
+    roles = {p["userid"]: p["roles"] for p in again.json()["items"]}
+    assert roles == {"bert": ["Panel Lead"], "anna": ["Panel Member"]}
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
+        "anna@example.invalid",
+        "bert@example.invalid",
+    ]
+
+    # The lead adds a guest (not a lead: that is the coordinators').
+    smtp_server.clear()
+    lead = rest("bert")
+    assert lead.post(url, json={"lead": "carla"}).status_code == 401
+    added = lead.post(url, json={"guest": "gus@example.invalid", "until": "2030-01-01"})
+    assert added.status_code == 200, added.text
+    (guest,) = [p for p in added.json()["items"] if p["userid"] == "gus"]
+    assert guest["roles"] == ["Guest Clinician"]
+    assert guest["until"].startswith("2030-01-01")
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == "gus@example.invalid"
+    assert "until 01 January 2030" in mail.get_content()
+    assert rest("gus").get(case.absolute_url()).status_code == 200
+
+    refused = {
+        "lead or guest: give exactly one of them": {},
+        "lead: Nina Not-HP is not a healthcare professional of the network.": {
+            "lead": "nina"
+        },
+        "until: The end date must be in the future.": {
+            "guest": "gwen",
+            "until": "2001-01-01",
+        },
+        "guest: Gus Guest is already a guest of this case: change the end date "
+        "of their access instead.": {"guest": "gus", "until": "2031-01-01"},
+    }
+    for message, body in refused.items():
+        response = coordinator.post(url, json=body)
+        assert response.status_code == 400, (body, response.text)
+        assert response.json()["message"] == message
+    nobody = coordinator.post(url, json={"guest": "nobody@nowhere.invalid"})
+    assert nobody.json()["message"].startswith(
+        "guest: nobody with the user name or email address"
+    )
