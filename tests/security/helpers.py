@@ -5,6 +5,8 @@ a fresh case through the real workflow (with its rules) into ``state``.
 """
 
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from plone import api
 from plone.dexterity.utils import iterSchemata
@@ -180,3 +182,75 @@ def build_case(portal, state):
 
 def child(case, portal_type):
     return next(o for o in case.objectValues() if o.portal_type == portal_type)
+
+
+# Case data that the walks look for: free text and item titles made of
+# words found nowhere else on the site.
+MEETING_TITLE = "Tumour board Quillfeather"
+MEETING_AGENDA = "Compare the Wrenwhistle biopsy series"
+
+
+def add_meeting(case, actor=None):
+    """A meeting of the panel, titled and described in free text."""
+    with api.env.adopt_user(username=actor or userid("lead")):
+        start = datetime(2027, 2, 3, 14, 0)
+        return api.content.create(
+            container=case,
+            type="Meeting",
+            title=MEETING_TITLE,
+            start=start,
+            end=start + timedelta(hours=1),
+            timezone="Europe/Brussels",
+            attendees=[userid("lead")],
+            agenda=MEETING_AGENDA,
+        )
+
+
+# The walk's outsiders beyond the matrix rows: network staff who review,
+# the people of another case, and people who were on this case once.
+OUTSIDERS = {
+    "reviewer": ("mx-reviewer", ("Member", "Reviewer")),
+    "other_owner": ("mx-owner2", ("Member", HEALTHCARE_PROFESSIONAL)),
+    "other_lead": ("mx-lead2", ("Member", HEALTHCARE_PROFESSIONAL)),
+    "other_member": ("mx-expert3", ("Member", HEALTHCARE_PROFESSIONAL)),
+    "removed_member": ("mx-removed", ("Member", HEALTHCARE_PROFESSIONAL)),
+    "revoked_guest": ("mx-guest-revoked", ("Member",)),
+    "expired_guest": ("mx-guest-expired", ("Member",)),
+}
+OTHER_NICKNAME = "Otherbird"
+
+
+def create_outsiders():
+    create_users()
+    acl_users = api.portal.get_tool("acl_users")
+    for user, roles in OUTSIDERS.values():
+        if api.user.get(userid=user) is None:
+            acl_users.userFolderAddUser(user, PASSWORD, list(roles), [])
+
+
+def outsider(row):
+    """The user id of a walk row: a matrix row or one of OUTSIDERS."""
+    return OUTSIDERS[row][0] if row in OUTSIDERS else userid(row)
+
+
+def build_other_case(portal):
+    """Another case, with its own owner, lead and member (a draft: enough
+    for its people to hold their roles)."""
+    create_outsiders()
+    with api.env.adopt_user(username=outsider("other_owner")):
+        values = dict(
+            case_values(portal["cases"]),
+            nickname=OTHER_NICKNAME,
+            clinical_summary="Another patient's summary (other case)",
+        )
+        case = create_case(portal["cases"], **values)
+        fill_required(case)
+    with api.env.adopt_roles(["Manager"]):
+        api.user.grant_roles(
+            username=outsider("other_lead"), obj=case, roles=[PANEL_LEAD]
+        )
+        api.user.grant_roles(
+            username=outsider("other_member"), obj=case, roles=[PANEL_MEMBER]
+        )
+    case.reindexObjectSecurity()
+    return case

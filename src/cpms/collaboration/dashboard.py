@@ -18,6 +18,7 @@ from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
+from cpms.identity.catalog import guest_tokens_of
 
 STATE_ORDER = (
     states.DRAFT,
@@ -90,9 +91,12 @@ def my_cases(userid: str) -> dict:
     # lets them see the case: ``allowedRolesAndUsers`` names them as
     # "user:<id>", and Plone keeps that index up to date on every change of
     # local roles or state.  Global roles never appear as "user:" tokens.
+    # A guest's grants are "guest:" tokens that carry their end: only the
+    # live ones are asked for (cpms.identity.catalog).
     user = api.user.get(userid=userid)
     groups = user.getGroups() if user is not None else []
     tokens = [f"user:{principal}" for principal in [userid, *groups]]
+    tokens += guest_tokens_of(userid)
     brains = catalog.unrestrictedSearchResults(
         portal_type="Case", allowedRolesAndUsers=tokens
     )

@@ -3,10 +3,14 @@
 Grants live in an annotation on the case, not as plain local roles, and a
 borg.localrole provider (``GuestRoleProvider``) hands out the role only while
 a grant is live: an expired grant stops working on the very next request,
-with no job running.  ``purge_expired`` (``make purge-guests``, or a cron
-line, see docs/identity.md) then drops expired grants and reindexes the
-case's security so it also leaves the guest's search results and listings,
-and warns guests by email a few days before their grant ends (once).
+with no job running.  The catalog holds each grant as a token carrying its
+end, and searches ask only for live ones (``cpms.identity.catalog``): at the
+end date the case also leaves the guest's searches, listings, vocabularies,
+feeds and dashboards, at that instant.  Granting, extending and revoking
+reindex the case's security in the same transaction.  ``purge_expired``
+(``make purge-guests``, or a cron line, see docs/identity.md) is housekeeping
+only: it drops ended grants from the case, and warns guests by email a few
+days before their grant ends (once); access never waits for it.
 
 API for other features (e.g. referral acceptance)::
 
@@ -267,7 +271,11 @@ def live_grants(userid=None) -> list[Grant]:
 
 
 def purge_expired(warn=True) -> dict:
-    """Drop expired grants (reindexing security) and send the warnings due."""
+    """Drop ended grants and send the warnings due.
+
+    Housekeeping: an ended grant gives nothing already (neither the role nor
+    a search result); dropping it keeps the annotation and the index small.
+    """
     moment = now()
     warn_days = api.portal.get_registry_record(
         "cpms.identity.guest_warning_days", default=3
