@@ -33,7 +33,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(UV)
 install: $(VENV)/.installed ## Create the virtualenv and install the pinned packages
 
 .PHONY: system-deps
-system-deps: ## Debian packages the tests need (Chromium, PostgreSQL); idempotent
+system-deps: ## Debian packages the tests and `make cluster` need (Chromium, PostgreSQL, HAProxy, Varnish); idempotent
 	./scripts/system-deps.sh
 
 .PHONY: requirements
@@ -56,6 +56,16 @@ site: instance ## Create the Plone site `cpms` with demo content, unless it exis
 start: site ## Set everything up and serve http://127.0.0.1:8080/cpms
 	@echo "Serving http://$${CPMS_HOST:-127.0.0.1}:$${CPMS_PORT:-8080}/cpms (admin password: CPMS_ADMIN_PASSWORD)"
 	$(BIN)/runwsgi $(ZOPE_INI)
+
+# --- cluster (docs/deployment.md, section 4) -------------------------------
+
+.PHONY: cluster
+cluster: install system-deps ## PostgreSQL + CPMS_CLUSTER_SIZE Zopes (RelStorage) + HAProxy + Varnish on loopback: http://127.0.0.1:8000/cpms
+	$(BIN)/python scripts/cluster.py start
+
+.PHONY: cluster-stop
+cluster-stop: ## Stop what `make cluster` started (data stays in instance/var/cluster)
+	$(BIN)/python scripts/cluster.py stop
 
 # --- identity (docs/identity.md) -------------------------------------------
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: Chromium for browser journeys,
-# PostgreSQL for the RelStorage test (tests/deployment). Installs only what is missing.
+# PostgreSQL for the RelStorage test (tests/deployment), HAProxy and Varnish
+# for `make cluster` and its test. Installs only what is missing.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core postgresql)
+packages=(chromium fonts-dejavu-core postgresql haproxy varnish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
