@@ -72,6 +72,20 @@ def test_counter_is_a_sliding_window_of_one_hour():
     assert counter.retry_after("sam", now=3601) == 10 + 3600 - 3601
 
 
+def test_attempts_in_progress_count_until_they_end():
+    counter = throttle.FailureCounter(limit=3, window=3600)
+    counter.fail("sam", now=0)
+    # Two guesses checked in parallel take the last two tries of the hour.
+    assert counter.begin("sam", now=1) == 0
+    assert counter.begin("sam", now=1) == 0
+    assert counter.begin("sam", now=1) == 1  # a third must wait
+    assert counter.end("sam", failed=False, now=2) == 1
+    assert counter.begin("sam", now=2) == 0  # the right password freed one
+    counter.end("sam", failed=True, now=3)
+    counter.end("sam", failed=True, now=3)
+    assert counter.begin("sam", now=4) == 3600 - 4
+
+
 def test_counter_forgets_the_oldest_logins_beyond_its_bound():
     counter = throttle.FailureCounter(limit=1, window=3600, tracked=2)
     for login in ("a", "b", "c"):

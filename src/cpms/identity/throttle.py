@@ -63,6 +63,7 @@ class FailureCounter:
         self.window = window
         self.tracked = tracked
         self._failures = collections.OrderedDict()
+        self._pending = collections.Counter()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -89,23 +90,57 @@ class FailureCounter:
                 return 0
             return max(1, math.ceil(failures[-self.limit] + self.window - now))
 
-    def fail(self, login, now=None) -> int:
-        """Count one failed login of `login`; returns the failures in the window."""
+    def begin(self, login, now=None) -> int:
+        """Reserve one login attempt: 0 when it may go ahead, else seconds to wait.
+
+        Attempts still being checked count as failures until they end, so
+        guesses sent in parallel cannot pass the limit together.
+        """
         now = time.time() if now is None else now
         key = self.key(login)
         with self._lock:
             failures = self._recent(key, now)
-            if failures is None:
-                failures = self._failures[key] = collections.deque(maxlen=self.limit)
-            failures.append(now)
-            self._failures.move_to_end(key)
-            while len(self._failures) > self.tracked:
-                self._failures.popitem(last=False)
-            return len(failures)
+            done = len(failures) if failures is not None else 0
+            if done >= self.limit:
+                return max(1, math.ceil(failures[-self.limit] + self.window - now))
+            if done + self._pending[key] >= self.limit:
+                return 1  # the last tries of the hour are being checked now
+            self._pending[key] += 1
+            return 0
+
+    def end(self, login, failed: bool, now=None) -> int:
+        """End an attempt from `begin`; returns the failures in the window."""
+        now = time.time() if now is None else now
+        key = self.key(login)
+        with self._lock:
+            self._pending[key] -= 1
+            if self._pending[key] <= 0:
+                del self._pending[key]
+            if not failed:
+                failures = self._recent(key, now)
+                return len(failures) if failures is not None else 0
+            return self._append(key, now)
+
+    def fail(self, login, now=None) -> int:
+        """Count one failed login of `login`; returns the failures in the window."""
+        now = time.time() if now is None else now
+        with self._lock:
+            return self._append(self.key(login), now)
+
+    def _append(self, key, now) -> int:
+        failures = self._recent(key, now)
+        if failures is None:
+            failures = self._failures[key] = collections.deque(maxlen=self.limit)
+        failures.append(now)
+        self._failures.move_to_end(key)
+        while len(self._failures) > self.tracked:
+            self._failures.popitem(last=False)
+        return len(failures)
 
     def clear(self):
         with self._lock:
             self._failures.clear()
+            self._pending.clear()
 
 
 failures = FailureCounter()
@@ -120,19 +155,34 @@ def throttled_message(seconds: int) -> str:
     )
 
 
+def _counted(request) -> set:
+    counted = request.get(COUNTED)
+    if counted is None:
+        counted = set()
+        request.set(COUNTED, counted)
+    return counted
+
+
+def _log(login, count):
+    if count >= failures.limit:
+        logger.warning("Login of %r throttled after %d failures", login, count)
+
+
 def count_failure(login, password, request):
     """Count a failed login once per request, however often PAS re-checks it."""
     if request is not None:
-        counted = request.get(COUNTED)
-        if counted is None:
-            counted = set()
-            request.set(COUNTED, counted)
+        counted = _counted(request)
         if (login, password) in counted:
             return
         counted.add((login, password))
-    count = failures.fail(login)
-    if count >= failures.limit:
-        logger.warning("Login of %r throttled after %d failures", login, count)
+    _log(login, failures.fail(login))
+
+
+def refuse(request, wait):
+    """Tell the user, once per request, that the account is throttled."""
+    if request is not None and not request.get(REFUSED):
+        request.set(REFUSED, wait)
+        IStatusMessage(request).add(throttled_message(wait), type="error")
 
 
 class LoginThrottlePlugin(BasePlugin):
@@ -150,21 +200,27 @@ class LoginThrottlePlugin(BasePlugin):
         if not login or password is None or not isinstance(login, str):
             return None  # a session ticket, a token: not a password login
         request = getRequest()
-        wait = failures.retry_after(login)
+        if request is not None and (login, password) in _counted(request):
+            credentials.clear()  # checked and failed earlier in this request
+            return None
+        wait = failures.begin(login)
         if wait:
             credentials.clear()
-            if request is not None and not request.get(REFUSED):
-                request.set(REFUSED, True)
-                IStatusMessage(request).add(throttled_message(wait), type="error")
+            refuse(request, wait)
             return None
-        found = self._authenticate_elsewhere(credentials)
-        # Checked once here: the other authenticators need not run again.
-        credentials.clear()
-        if found is not None:
-            return found
-        if not self._accepted_by_parent(login, password, request):
-            count_failure(login, password, request)
-        return None
+        failed = True
+        try:
+            found = self._authenticate_elsewhere(credentials)
+            # Checked once here: the other authenticators need not run again.
+            credentials.clear()
+            failed = found is None and not self._accepted_by_parent(
+                login, password, request
+            )
+        finally:
+            if request is not None and failed:
+                _counted(request).add((login, password))
+            _log(login, failures.end(login, failed=failed))
+        return found
 
     def _authenticate_elsewhere(self, credentials):
         plugins = self._getPAS().plugins

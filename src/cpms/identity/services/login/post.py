@@ -5,6 +5,7 @@ import json
 from plone.restapi.services.auth.login import Login
 
 from cpms.identity.throttle import COUNTED
+from cpms.identity.throttle import REFUSED
 from cpms.identity.throttle import count_failure
 from cpms.identity.throttle import failures
 from cpms.identity.throttle import throttled_message
@@ -32,18 +33,25 @@ class LoginPost(Login):
             return self._wrong_credentials()
         wait = failures.retry_after(login)
         if wait:
-            self.request.response.setStatus(429)
-            self.request.response.setHeader("Retry-After", str(wait))
-            return {
-                "error": {
-                    "type": "Too many failed logins",
-                    "message": throttled_message(wait),
-                }
-            }
+            return self._throttled(wait)
         result = super().reply()
+        wait = self.request.get(REFUSED)
+        if wait:
+            # The plugin refused: the last tries of the hour were in progress.
+            return self._throttled(wait)
         if self.request.response.getStatus() == 401:
             count_failure(login, password, self.request)
         return result
+
+    def _throttled(self, wait):
+        self.request.response.setStatus(429)
+        self.request.response.setHeader("Retry-After", str(wait))
+        return {
+            "error": {
+                "type": "Too many failed logins",
+                "message": throttled_message(wait),
+            }
+        }
 
     def _wrong_credentials(self):
         self.request.response.setStatus(401)
