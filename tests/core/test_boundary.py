@@ -116,6 +116,7 @@ def test_a_malformed_authorization_header_answers_400(api, header):
     "query",
     [
         "b_size=-1",
+        "b_size=-2",
         "b_start=x",
         "sort_limit=x",
         "b_size=100000",

@@ -139,6 +139,8 @@ def form_problem(form) -> str | None:
             items = value if isinstance(value, (list, tuple)) else [value]
             for item in items:
                 text = str(item).strip() if isinstance(item, (int, str)) else ""
+                if name == "b_size" and text == "-1":
+                    continue  # plone.restapi's "all of them" (vocabularies)
                 if isinstance(item, bool) or not (text.isascii() and text.isdigit()):
                     return f"{name}: a whole number from 0, not '{str(item)[:40]}'."
                 if name != "b_start" and int(text) > MAX_BATCH:
