@@ -289,3 +289,24 @@ def test_who_may_change_what(functional_portal, browser_for):
         member.post(url, f"action=remove&userid=bert&_authenticator={token}")
     transaction.begin()
     assert PANEL_MEMBER in case.get_local_roles_for_userid("bert")
+
+
+def test_nobody_joins_the_panel_of_a_withdrawn_case(functional_portal, browser_for):
+    case, *_ = _case(functional_portal, state=states.WITHDRAWN)
+    api.user.grant_roles(username="anna", obj=case, roles=[PANEL_MEMBER])
+    transaction.commit()
+    url = f"{case.absolute_url()}/@@panel"
+    coordinator = browser_for("coord")
+    coordinator.open(url)
+    assert "This case is withdrawn: nobody joins its panel any more." in _text(
+        coordinator
+    )
+    assert "Invite experts" not in coordinator.contents
+    assert "Add a guest clinician" not in coordinator.contents
+    # Not even by posting by hand; removing people still works.
+    with api.env.adopt_user(username="coord"):
+        token = createToken()
+    with pytest.raises(Forbidden):
+        coordinator.post(url, f"action=invite&userid=bert&_authenticator={token}")
+    _submit(coordinator, "remove", "anna")
+    assert "Dr Anna Expert was removed from the panel." in _text(coordinator)

@@ -9,6 +9,7 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 from plone import api
 from zope.event import notify
 
+from cpms.cases import states
 from cpms.cases.utils import local_roles
 from cpms.collaboration.events import LeadAppointed
 from cpms.collaboration.events import PanelMemberRemoved
@@ -45,6 +46,21 @@ def check_invitee(userid: str) -> None:
         )
 
 
+# A withdrawn or archived case is locked: nobody joins its panel any more
+# (removing people stays possible).
+LOCKED_STATES = (states.WITHDRAWN, states.ARCHIVED)
+
+
+def is_locked(case) -> bool:
+    return api.content.get_state(obj=case, default=None) in LOCKED_STATES
+
+
+def check_open(case) -> None:
+    if is_locked(case):
+        state = api.content.get_state(obj=case)
+        raise PanelError(f"This case is {state}: nobody joins its panel any more.")
+
+
 def reindex(case) -> None:
     # plone.api's grant/revoke do not reindex security: the case and its
     # items must (dis)appear in the new member's searches at once.
@@ -58,6 +74,7 @@ def invite(case, userids) -> list[str]:
     All ids are checked first: one bad id invites nobody.  The newly invited
     are announced with a PanelMembersInvited event (notifications mail them).
     """
+    check_open(case)
     userids = list(dict.fromkeys(userids))
     if not userids:
         raise PanelError("userids: give at least one user id")
@@ -243,6 +260,7 @@ def appoint_lead(case, userid: str) -> list[str]:
     contributions still count as an expert's); the new lead's membership
     becomes the lead's role. Fires LeadAppointed (notifications mail both).
     """
+    check_open(case)
     check_professional(userid)
     if PANEL_LEAD in case.get_local_roles_for_userid(userid):
         raise PanelError(f"{_person(userid)} already leads this panel.")
@@ -296,6 +314,7 @@ def add_guest(case, userid: str, until) -> guests.Grant:
 
     Fires GuestGranted (cpms.identity.events): notifications mail the guest.
     """
+    check_open(case)
     held = roles_on_case(case).get(userid, set())
     if GUEST_CLINICIAN in held:
         raise PanelError(

@@ -18,6 +18,7 @@ at the top and beside its form, and keeps what was typed.
 from datetime import date
 
 from plone import api
+from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
@@ -61,17 +62,33 @@ class PanelView(BrowserView):
     def _may(self, permission) -> bool:
         return bool(api.user.has_permission(permission, obj=self.context))
 
+    def locked(self) -> bool:
+        """Withdrawn or archived: people may leave the panel, none join."""
+        return panel_api.is_locked(self.context)
+
+    def state_title(self) -> str:
+        state = api.content.get_state(obj=self.context, default="")
+        wf = api.portal.get_tool("portal_workflow")
+        return wf.getTitleForStateOnType(state, self.context.portal_type).lower()
+
     def can_manage(self) -> bool:
         return self._may(MANAGE_PANEL)
 
+    def can_invite(self) -> bool:
+        return self.can_manage() and not self.locked()
+
     def can_appoint_lead(self) -> bool:
-        return self._may(ASSIGN_PANEL_LEAD)
+        return self._may(ASSIGN_PANEL_LEAD) and not self.locked()
 
     def can_add_guests(self) -> bool:
-        return self.can_manage() and self._may(ASSIGN_GUEST_CLINICIAN)
+        return (
+            self.can_manage()
+            and self._may(ASSIGN_GUEST_CLINICIAN)
+            and not self.locked()
+        )
 
     def can_change_anything(self) -> bool:
-        return self.can_manage() or self.can_appoint_lead()
+        return self.can_manage() or self._may(ASSIGN_PANEL_LEAD)
 
     def _allowed(self, action) -> bool:
         if action == "appoint_lead":
@@ -80,7 +97,7 @@ class PanelView(BrowserView):
             return self.can_add_guests()
         if action == "remove":
             return self.can_change_anything()
-        return self.can_manage()
+        return self.can_invite()
 
     # --- what the page shows ----------------------------------------------
 
@@ -89,14 +106,19 @@ class PanelView(BrowserView):
         title = self.context.Title()
         return f"{title} ({nickname})" if nickname else title
 
+    @memoize
     def people(self) -> list[dict]:
         rows = []
         for person in panel_api.panel(self.context):
             roles = set(person["roles"])
             removable = (
                 (PANEL_MEMBER in roles and self.can_manage())
-                or (PANEL_LEAD in roles and self.can_appoint_lead())
-                or (GUEST_CLINICIAN in roles and self.can_add_guests())
+                or (PANEL_LEAD in roles and self._may(ASSIGN_PANEL_LEAD))
+                or (
+                    GUEST_CLINICIAN in roles
+                    and self.can_manage()
+                    and self._may(ASSIGN_GUEST_CLINICIAN)
+                )
             ) and OWNER not in roles
             rows.append(
                 person
