@@ -62,6 +62,8 @@ def test_clinical_users_get_no_toolbar_but_a_member_menu(get, user):
     assert "Log out" in page.text
     for admin_link in ("/folder_contents", "/@@sharing", "content_status_history"):
         assert admin_link not in page.text
+    # Nor Plone's navigation tree beside the workspace.
+    assert "portletNavigationTree" not in page.text
 
 
 @pytest.mark.parametrize("user", STAFF)
