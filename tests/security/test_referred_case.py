@@ -158,7 +158,7 @@ def test_the_guest_completes_and_submits_the_case_in_the_web_ui(
     ]
 
 
-def test_the_guest_completes_and_submits_the_case_over_rest(referred):
+def test_the_guest_completes_and_submits_the_case_over_rest(referred, smtp_server):
     case, _referral, provider = referred
     guest = requests.Session()
     guest.auth = ("anaref", PASSWORD)
@@ -211,4 +211,25 @@ def test_the_guest_completes_and_submits_the_case_over_rest(referred):
     # Now read-only for the guest; still visible.
     assert guest.patch(url, json={"year_of_birth": 2017}).status_code in (401, 403)
     assert guest.get(url).status_code == 200
+
+    # The coordinator asks for more: the guest is told, answers and submits again.
+    smtp_server.clear()
+    coordinator = requests.Session()
+    coordinator.auth = ("cora", PASSWORD)
+    coordinator.headers["Accept"] = "application/json"
+    asked = coordinator.post(
+        f"{url}/@workflow/{states.REQUEST_INFO}",
+        json={"comment": "Please add the ultrasound report."},
+    )
+    assert asked.status_code == 200, asked.text
+    mails = [m for m in smtp_server.wait_for(1) if m["To"] == REFERRER_EMAIL]
+    assert "More information requested for case" in mails[0]["Subject"]
+    assert guest.patch(url, json={"year_of_birth": 2017}).status_code == 204
+    answered = guest.post(
+        f"{url}/@workflow/{states.SUBMIT}",
+        json={"comment": "Ultrasound report added."},
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["review_state"] == states.SUBMITTED
     guest.close()
+    coordinator.close()
