@@ -144,6 +144,13 @@ def test_public_page_from_varnish_case_page_never(cluster, admin):
         )
     )
     assert fresh, "the edited page was not purged from Varnish"
+    assert anonymous_get(f"{url}/public-page").headers["X-Cache"] == "HIT"
+
+    # Deleting it purges it too: gone for the next visitor.
+    deleted = admin.delete(f"{url}/public-page", timeout=60)
+    assert deleted.status_code == 204, deleted.text
+    gone = wait_for(lambda: anonymous_get(f"{url}/public-page").status_code == 404)
+    assert gone, "the deleted page was still served from Varnish"
 
     # A case: never from the cache, for its readers or for anyone else.
     area = admin.post(
