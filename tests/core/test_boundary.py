@@ -13,7 +13,8 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from cpms.core.boundary import BoundaryFilter
 from cpms.demo import DEMO_PASSWORD
 
-CASE = {
+CASE = "/cases/demo-blue-heron"
+NEW_CASE = {
     "@type": "Case",
     "nickname": "Amber Finch",
     "sex": "male",
@@ -92,6 +93,24 @@ def test_copy_with_a_number_as_source_answers_400(api, clinician):
     refused(clinician.post(api + "/cases/@copy", json={"source": 123}), 400, "source")
 
 
+@pytest.mark.parametrize(
+    "method, path, body, words",
+    [
+        ("PATCH", "/@guests", {"case": 123}, "case: a text"),
+        ("POST", "/@guests", {"case": "x", "user": 5}, "user: a text"),
+        ("POST", f"{CASE}/@sharing", {"entries": 5}, "entries"),
+        ("POST", f"{CASE}/@sharing", {"entries": [{"id": "x", "roles": 1}]}, "entries"),
+        ("POST", f"{CASE}/@invite", {"userids": [1]}, "userids"),
+        ("POST", f"{CASE}/@workflow/request_info", {"comment": 5}, "comment"),
+        ("POST", f"{CASE}/@workflow/request_info", {"comment": "a\x00"}, "comment"),
+    ],
+)
+def test_wrong_json_types_answer_400_even_to_an_administrator(
+    api, admin, method, path, body, words
+):
+    refused(admin.request(method, api + path, json=body), 400, words)
+
+
 @pytest.mark.parametrize("method", ["CONNECT", "GETT", "FOO", "TRACE"])
 def test_unknown_methods_answer_405(api, method):
     answer = request(method, api + "/", headers={"Accept": "application/json"})
@@ -122,6 +141,7 @@ def test_a_malformed_authorization_header_answers_400(api, header):
         "b_size=100000",
         "SearchableText=%ED%A0%80",
         "SearchableText=" + "a" * 1001,
+        "SearchableText=" + "+".join(["a*"] * 33),
         "path.depth=x",
         "created.query=x&created.range=min",
         "modified=x",
@@ -153,7 +173,7 @@ def test_classic_search_refuses_bad_batching_and_bad_unicode(demo_functional_por
 
 
 def created_case(api, clinician, **fields):
-    answer = clinician.post(api + "/cases", json={**CASE, **fields})
+    answer = clinician.post(api + "/cases", json={**NEW_CASE, **fields})
     assert answer.status_code == 201, answer.text
     return answer.json()["@id"]
 
@@ -173,14 +193,14 @@ def created_case(api, clinician, **fields):
 def test_invalid_values_are_refused_on_create_and_on_patch(
     api, clinician, fields, words
 ):
-    refused(clinician.post(api + "/cases", json={**CASE, **fields}), 400, words)
+    refused(clinician.post(api + "/cases", json={**NEW_CASE, **fields}), 400, words)
     url = created_case(api, clinician)
     refused(clinician.patch(url, json=fields), 400, words)
     stored = clinician.get(url).json()
     for name in fields:
         assert (
             stored[name]
-            == {**CASE, "urgent": False, "referring_clinician": "clinician"}[name]
+            == {**NEW_CASE, "urgent": False, "referring_clinician": "clinician"}[name]
         )
 
 

@@ -52,6 +52,7 @@ METHODS = frozenset(
 MAX_BODY = 64 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 MAX_SEARCH_TERMS = 1000
+MAX_SEARCH_WORDS = 32
 MAX_BATCH = 1000
 BATCH_PARAMETERS = ("b_start", "b_size", "sort_limit", "limit")
 SEARCH_TEXT_PARAMETERS = ("SearchableText", "Title", "Description")
@@ -152,6 +153,11 @@ def form_problem(form) -> str | None:
                         f"{name}: at most {MAX_SEARCH_TERMS} characters, "
                         f"not {len(text)}."
                     )
+                # Each word is a lookup in the full-text index, a word with
+                # "*" a walk through its vocabulary: their number bounds
+                # the time a search takes.
+                if len(text.split()) > MAX_SEARCH_WORDS:
+                    return f"{name}: at most {MAX_SEARCH_WORDS} words."
     return None
 
 
@@ -183,6 +189,38 @@ def _strings(value):
             stack.extend(item)
 
 
+# Keys whose value is a text wherever a service of the portal or of
+# plone.restapi reads them (content, @copy, @workflow, @guests, @panel,
+# @invite, @notification-settings, @login); null stays allowed.
+STRING_KEYS = frozenset(
+    {"@type", "id", "case", "user", "userid", "until", "lead", "guest"}
+    | {"expertise_area", "mode", "login", "password", "transition"}
+)
+
+
+def _strings_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(s, str) for s in value)
+
+
+def _sharing_entries(entries) -> bool:
+    """plone.restapi's @sharing entries, as its service iterates them."""
+    if not isinstance(entries, list):
+        return False
+    for entry in entries:
+        if not isinstance(entry, dict):
+            return False
+        if not isinstance(entry.get("id"), str):
+            return False
+        if not isinstance(entry.get("type", "user"), str):
+            return False
+        roles = entry.get("roles", {})
+        if not isinstance(roles, dict):
+            return False
+        if not all(isinstance(v, bool) for v in roles.values()):
+            return False
+    return True
+
+
 def json_body_problem(body: bytes | str) -> str | None:
     """What is wrong with a JSON request body, if anything (empty is fine)."""
     if isinstance(body, bytes):
@@ -204,8 +242,18 @@ def json_body_problem(body: bytes | str) -> str | None:
         return f"The request body nests deeper than {MAX_JSON_DEPTH} levels."
     if not all(is_valid_unicode(text) for text in _strings(data)):
         return "The request body contains text that is not valid Unicode."
-    if "@type" in data and not isinstance(data["@type"], str):
-        return "@type: a content type name (a string)."
+    for key in STRING_KEYS.intersection(data):
+        if data[key] is not None and not isinstance(data[key], str):
+            return f"{key}: a text, not {type(data[key]).__name__}."
+    userids = data.get("userids")
+    if userids is not None and not (isinstance(userids, str) or _strings_list(userids)):
+        return "userids: a user id or a list of them."
+    entries = data.get("entries")
+    if entries is not None and not _sharing_entries(entries):
+        return (
+            'entries: a list of {"id": ..., "type": "user" or "group", '
+            '"roles": {"<role>": true or false}}.'
+        )
     source = data.get("source")
     if source is not None and not (
         isinstance(source, str)
