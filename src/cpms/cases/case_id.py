@@ -29,6 +29,7 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 from plone import api
 from plone.app.content.interfaces import INameFromTitle
+from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 from ZODB.POSException import ConflictError
 from ZODB.POSException import POSKeyError
 from zope.annotation.interfaces import IAnnotations
@@ -185,6 +186,10 @@ def case_added(case, event):
     if event.newParent is not None and not case.case_id:
         ensure_case_id(case)
         case.reindexObject()
+    # Plone stores a container's (empty) content-rule assignments the first
+    # time an item is added to it: done now, with the new case, so that the
+    # first two items posted at the same moment do not both write the case.
+    IRuleAssignmentManager(case)
 
 
 def case_copied(case, event):

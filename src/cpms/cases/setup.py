@@ -24,6 +24,7 @@ runs this again.
 
 from Acquisition import aq_base
 from plone.app.contenttypes.content import Folder
+from plone.contentrules.engine.interfaces import IRuleAssignmentManager
 
 from cpms.cases.case_id import case_counters
 from cpms.cases.content.cases_folder import CasesFolder
@@ -49,4 +50,7 @@ def setup_cases_folder(portal):
         base._p_changed = True
     if getattr(base, "_ordering", UNORDERED) != UNORDERED:
         folder.setOrdering(UNORDERED)
+    # Plone stores a container's (empty) content-rule assignments when the
+    # first item is added: stored now, not by the first enrolments.
+    IRuleAssignmentManager(folder)
     case_counters(portal, create=True)

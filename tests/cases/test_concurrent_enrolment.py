@@ -1,0 +1,134 @@
+"""Many people writing at once: case numbers, /cases and the items of a case.
+
+Independent writes must not conflict (a ZODB ConflictError makes Zope redo
+the request, and fail it after a few tries): case numbers are taken like a
+database sequence, /cases and each case are unordered BTrees, and adding an
+item does not write its container.
+"""
+
+import threading
+
+import transaction
+from persistent.mapping import PersistentMapping
+from plone import api
+from plone.app.contenttypes.content import Folder
+from plone.dexterity.utils import createContentInContainer
+from plone.folder.unordered import UnorderedOrdering
+from zope.annotation.interfaces import IAnnotations
+from zope.component.hooks import setSite
+
+from cpms.cases.case_id import COUNTER_KEY
+from cpms.cases.case_id import create_case
+from cpms.cases.case_id import next_case_id
+from cpms.cases.content.cases_folder import CasesFolder
+from cpms.cases.setup import setup_cases_folder
+
+
+def number_of(case_id: str) -> int:
+    return int(case_id.rsplit("-", 1)[1])
+
+
+def test_a_number_is_never_given_twice_even_when_an_enrolment_is_abandoned(
+    portal, case_data
+):
+    first = next_case_id()
+    # The enrolment that took it is abandoned: the number stays taken, as in
+    # a database sequence (its transaction of its own was committed).
+    transaction.abort()
+    second = next_case_id()
+    assert number_of(second) > number_of(first)
+
+
+def test_numbers_taken_at_the_same_moment_all_differ(functional_portal):
+    """Eight enrolments at once, each in its own connection, as Zope's threads."""
+    db = functional_portal._p_jar.db()
+    path = functional_portal.getPhysicalPath()
+    taken, errors = [], []
+    start = threading.Barrier(8)
+
+    def enrol_numbers():
+        tm = transaction.TransactionManager()
+        connection = db.open(transaction_manager=tm)
+        try:
+            portal = connection.root()["Application"].unrestrictedTraverse(path)
+            setSite(portal)
+            start.wait()
+            for _ in range(10):
+                taken.append(next_case_id())
+                tm.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            setSite(None)
+            tm.abort()
+            connection.close()
+
+    threads = [threading.Thread(target=enrol_numbers) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(taken) == 80
+    assert len(set(taken)) == 80
+    numbers = sorted(number_of(t) for t in taken)
+    # Nothing was abandoned: the 80 numbers follow each other.
+    assert numbers == list(range(numbers[0], numbers[0] + 80))
+
+
+def test_a_counter_of_the_first_version_is_carried_on(portal):
+    IAnnotations(portal)[COUNTER_KEY] = PersistentMapping({2031: 41})
+    assert next_case_id(2031) == "ERN-2031-000042"
+    assert next_case_id(2031) == "ERN-2031-000043"
+
+
+def test_cases_folder_is_unordered_and_an_enrolment_leaves_it_as_it_was(
+    portal, case_data
+):
+    folder = portal["cases"]
+    assert isinstance(folder.getOrdering(), UnorderedOrdering)
+    assert folder.portal_type == "Folder"
+    modified = folder.modified()
+    transaction.savepoint()  # what the fixtures wrote is stored
+    case = create_case(folder, **case_data)
+    assert case.getId() in folder
+    assert folder.modified() == modified
+    # The folder object itself is not written: only its BTree of cases.
+    assert not folder._p_changed
+    brain = api.content.find(UID=folder.UID())[0]
+    assert brain.modified == modified
+
+
+def test_an_item_leaves_its_case_as_it_was(portal, case):
+    transaction.savepoint()  # the case is stored, as after its enrolment
+    assert isinstance(case.getOrdering(), UnorderedOrdering)
+    modified = case.modified()
+    with api.env.adopt_roles(["Manager"]):
+        contribution = createContentInContainer(
+            case, "Contribution", checkConstraints=False, text="An opinion."
+        )
+    assert contribution.getId() in case
+    assert case.modified() == modified
+    # The case object itself is not written: only its BTree of items.
+    assert not case._p_changed
+    # The dashboards still learn of the contribution (their own subscriber).
+    (brain,) = api.content.find(UID=case.UID())
+    assert brain.case_contribution_count == 1
+    assert brain.modified == modified
+    # Pages list items by date; removing one announces it too.
+    with api.env.adopt_roles(["Manager"]):
+        api.content.delete(obj=contribution)
+    (brain,) = api.content.find(UID=case.UID())
+    assert brain.case_contribution_count == 0
+
+
+def test_setup_makes_an_existing_cases_folder_a_cases_folder(portal):
+    folder = portal["cases"]
+    folder.__class__ = Folder  # as made before this setup existed
+    folder.setOrdering("")
+    setup_cases_folder(portal)
+    assert type(portal["cases"].aq_base) is CasesFolder
+    assert isinstance(portal["cases"].getOrdering(), UnorderedOrdering)
+    # Same type, same schema and behaviours.
+    assert portal["cases"].portal_type == "Folder"
+    assert portal["cases"].exclude_from_nav is False
