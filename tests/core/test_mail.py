@@ -171,6 +171,16 @@ def test_an_aborted_transaction_sends_nothing(wire):
     assert sent["Subject"] == f"{PREFIX} Sent"
 
 
+def test_nothing_is_mailed_while_suppressed(wire):
+    # The demo profile builds its invented people's cases inside this block.
+    with mail.suppressed():
+        mail.send("clara@example.invalid", "Demo only", "Nobody reads this.")
+    mail.send("clara@example.invalid", "Real", "This one goes out.")
+    transaction.commit()
+    (sent,) = received(wire, 1)
+    assert sent["Subject"] == f"{PREFIX} Real"
+
+
 class _RefusingVote:
     """A resource manager whose vote fails: the commit fails."""
 

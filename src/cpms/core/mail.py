@@ -27,7 +27,9 @@ API::
 """
 
 import re
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from email import message_from_string
 from email import policy
 from email.message import EmailMessage
@@ -43,6 +45,9 @@ from zope.component.hooks import site as active_site
 from cpms import logger
 
 PREFIX_RECORD = "cpms.mail_subject_prefix"
+# Set while content is built that must not mail anybody (the demo profile):
+# its people are invented and their addresses do not exist.
+_quiet = threading.local()
 DEFAULT_PREFIX = "[CPMS]"
 # A header folded right after its name ("Subject:" CRLF " text"), which the
 # email package does when the text fits on a line of its own.
@@ -134,6 +139,17 @@ def send(
     return messages
 
 
+@contextmanager
+def suppressed():
+    """Within this block nothing is mailed: messages are logged and dropped."""
+    previous = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = previous
+
+
 def send_message(message: Message | str) -> None:
     """Send a message composed elsewhere once the transaction commits.
 
@@ -147,6 +163,13 @@ def send_message(message: Message | str) -> None:
         message = message_from_string(message.as_string(), policy=policy.SMTP)
     if not message["To"]:
         logger.warning("Mail %r has no recipient: not sent", message["Subject"])
+        return
+    if getattr(_quiet, "on", False):
+        logger.info(
+            "Mail to %s (%r) not sent: mail is off here",
+            message["To"],
+            message["Subject"],
+        )
         return
     if not _from_address() and not message["From"]:
         logger.warning("No sender address set in the mail settings: mail not sent")
