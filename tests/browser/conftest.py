@@ -143,6 +143,10 @@ def site(demo_functional_portal) -> Site:
         "case closed": "/cases/demo-quiet-lynx",
         "case withdrawn": _path(portal, withdrawn),
         "add consent": "/cases/demo-blue-heron/++add++ConsentRecord",
+        "edit case": "/cases/demo-blue-heron/@@edit-case",
+        "add file": "/cases/demo-silver-otter/++add++MedicalFile",
+        "plan meeting": "/cases/demo-silver-otter/++add++Meeting",
+        "write report": "/cases/demo-silver-otter/++add++OutcomeReport",
         "panel": "/cases/demo-silver-otter/@@panel",
         "panel to assemble": _path(portal, submitted) + "/@@panel",
         "contribution": "/cases/demo-silver-otter/contribution-lead",
@@ -156,7 +160,7 @@ def site(demo_functional_portal) -> Site:
         "guest access": "/@@guest-access",
         "referrals": "/referrals",
         "referral": "/referrals/demo-referral-1",
-        "edit guide": "/guides/set-up-a-patient-panel/edit",
+        "new guide": "/guides/++add++Guide",
     }
     return Site(url=portal.absolute_url(), paths=paths)
 

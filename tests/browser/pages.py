@@ -12,6 +12,7 @@
   (ignored by git) to look at.
 """
 
+import re
 from pathlib import Path
 
 from cpms.demo import DEMO_PASSWORD
@@ -24,6 +25,9 @@ AXE_VERSION = "4.14.1"
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("critical", "serious")
+
+# The addresses a login passes through before the landing page.
+LOGIN_STEPS = re.compile(r"/(login|require_login|logged_in|cpms-after-login)\b")
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -73,7 +77,9 @@ def log_in(page, base_url: str, user: str) -> None:
     page.fill("#__ac_name", user)
     page.fill("#__ac_password", DEMO_PASSWORD)
     page.click("#buttons-login")
-    page.wait_for_load_state("domcontentloaded")
+    # The login form posts, then redirects to the user's landing page.
+    page.wait_for_url(lambda url: not LOGIN_STEPS.search(url))
+    page.wait_for_load_state("networkidle")
     assert page.locator("#__ac_password").count() == 0, f"{user} is not logged in"
 
 

@@ -5,6 +5,16 @@
  *   chosen tag a remove link with no text, which a screen reader announces
  *   as a bare "link" (axe-core: link-name). Each gets "Remove <tag>", also
  *   for tags added after the page loaded.
+ * - The rich text editor (TinyMCE, for network staff): a toolbar button
+ *   whose name does not contain its visible text is named by that text
+ *   (axe-core: label-content-name-mismatch), its resize handle gets the
+ *   value a separator must have (aria-required-attr), and the related-items
+ *   path's home link a name.
+ * - Labels for form controls Plone's widgets render beside their field's
+ *   label rather than for it (the file upload, the two lists of the
+ *   ordered-selection widget, a rich text field's format and its editing
+ *   frame): each is named after its field (axe-core: label, select-name,
+ *   frame-title).
  * - Tables that fit a phone: each cell of a table with column headers gets
  *   its header as ``data-label``, so that theme.css can stack the rows on a
  *   narrow screen, each value after its header's name. The ARIA roles keep
@@ -21,6 +31,67 @@
         var text = choice ? choice.textContent.trim() : "";
         link.setAttribute("aria-label", text ? "Remove " + text : "Remove");
       });
+  }
+
+  function repairEditor(root) {
+    root.querySelectorAll(".tox-tbtn[aria-label]").forEach(function (button) {
+      var label = button.querySelector(".tox-tbtn__select-label");
+      var text = label ? label.textContent.trim() : "";
+      if (text && button.getAttribute("aria-label").indexOf(text) === -1) {
+        button.setAttribute("aria-label", text);
+      }
+    });
+    root
+      .querySelectorAll(".tox-statusbar__resize-handle:not([aria-valuenow])")
+      .forEach(function (handle) {
+        var height = /(\d+)/.exec(handle.getAttribute("aria-valuetext") || "");
+        handle.setAttribute("aria-valuenow", height ? height[1] : "0");
+      });
+    root.querySelectorAll("a.crumb:not([aria-label])").forEach(function (crumb) {
+      if (!crumb.textContent.trim()) {
+        crumb.setAttribute("aria-label", "Site root");
+      }
+    });
+  }
+
+  function fieldLabel(control) {
+    var field = control.closest(".field");
+    var label = field && field.querySelector("label");
+    return label ? label.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function labelUnnamedControls(root) {
+    var controls = root.querySelectorAll(
+      "#content input:not([type=hidden]):not([type=submit]):not([type=button]), " +
+        "#content select, #content textarea"
+    );
+    controls.forEach(function (control) {
+      if (
+        (control.labels && control.labels.length) ||
+        control.hasAttribute("aria-label") ||
+        control.hasAttribute("aria-labelledby")
+      ) {
+        return;
+      }
+      var name = fieldLabel(control);
+      if (!name) {
+        return;
+      }
+      if (/-from$/.test(control.id)) {
+        name += ": to choose from";
+      } else if (/-to$/.test(control.id)) {
+        name += ": chosen";
+      } else if (/_text_format$/.test(control.id)) {
+        name += ": text format";
+      }
+      control.setAttribute("aria-label", name);
+    });
+    root.querySelectorAll("#content .field iframe:not([title])").forEach(function (frame) {
+      var name = fieldLabel(frame);
+      if (name) {
+        frame.setAttribute("title", name + " (rich text)");
+      }
+    });
   }
 
   function labelTableCells(root) {
@@ -55,9 +126,13 @@
 
   function start() {
     nameRemoveLinks(document);
+    repairEditor(document);
+    labelUnnamedControls(document);
     labelTableCells(document);
     new MutationObserver(function () {
       nameRemoveLinks(document);
+      repairEditor(document);
+      labelUnnamedControls(document);
       labelTableCells(document);
     }).observe(document.body, { childList: true, subtree: true });
   }
