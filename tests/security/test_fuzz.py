@@ -1,5 +1,6 @@
 """The portal's own fuzz test: malformed and hostile requests against a live
-server, as anonymous, a plain member and a healthcare professional.
+server, as anonymous, a plain member, a healthcare professional and a
+coordinator.
 
 Hypothesis draws, with a fixed seed (``derandomize``), requests over the REST
 services, plone.restapi's content and search endpoints and the case form:
@@ -36,9 +37,11 @@ from cpms.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 900  # each example is sent as three users: about 2,700 requests
+EXAMPLES = 700  # each example is sent as four users: about 2,800 requests
 SLOW = 2.0  # seconds
-USERS = (None, "guest", "clinician")  # anonymous, plain member, professional
+# Anonymous, a plain member, a healthcare professional, and a coordinator
+# (who reaches the deeper code of @guests, @sharing, @invite).
+USERS = (None, "guest", "clinician", "coordinator")
 CASE = "/cases/demo-blue-heron"
 
 ENDPOINTS = (
