@@ -131,6 +131,12 @@ def test_public_page_from_varnish_case_page_never(cluster, admin):
     assert len(second.headers["X-Varnish"].split()) == 2
     assert "Age" in second.headers
     assert "s-maxage" in second.headers["Cache-Control"]
+    # With a login cookie (Plone's or the OIDC plugin's), never from the cache.
+    for cookie in ("__ac", "auth_pas_oidc"):
+        with_cookie = requests.get(
+            f"{url}/public-page", cookies={cookie: "someone"}, timeout=60
+        )
+        assert with_cookie.headers["X-Cache"] == "MISS", cookie
 
     # Editing the page purges it: the next visitor sees the edit at once
     # (the page would otherwise stay cached for an hour).
