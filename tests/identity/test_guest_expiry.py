@@ -20,6 +20,8 @@ from Products.CMFCore.indexing import processQueue
 from Products.CMFPlone.interfaces.syndication import IFeedSettings
 from zope.annotation.interfaces import IAnnotations
 
+from cpms.collaboration import panel
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.identity import guests
 from cpms.identity.catalog import guest_tokens_of
 from tests.identity.conftest import make_case
@@ -237,3 +239,21 @@ def test_the_guest_token_is_the_only_entry_of_a_guest(functional_portal, network
         tokens = catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"]
     assert "user:gus" not in tokens
     assert "guest:gus:2027-03-10T17:30:00.000000Z" in tokens
+
+
+def test_a_removed_panel_member_leaves_the_index_in_the_same_transaction(
+    portal, int_network
+):
+    catalog = api.portal.get_tool("portal_catalog")
+    case = make_case(portal, int_network, NICKNAME)
+    make_user("emil", roles=("Member", HEALTHCARE_PROFESSIONAL))
+
+    def found():
+        with api.env.adopt_user(username="emil"):
+            return len(catalog(portal_type="Case"))
+
+    panel.invite(case, ["emil"])
+    assert found() == 1
+    panel.remove(case, "emil")
+    # Before any commit: the next search of the same transaction.
+    assert found() == 0

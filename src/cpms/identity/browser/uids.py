@@ -12,7 +12,7 @@ from plone.outputfilters.filters.resolveuid_and_caption import (
 )
 from zExceptions import NotFound
 
-from cpms.identity.uids import may_view
+from cpms.identity.uids import is_public
 from cpms.identity.uids import visible_object
 
 BROKEN = "The link you followed is broken"
@@ -48,13 +48,19 @@ class RedirectToUUID(RedirectToUUIDView):
 
 
 class ResolveUIDAndCaption(ResolveUIDAndCaptionFilter):
-    """Rich text's ``resolveuid/<uid>`` links and images: an object the
-    reader may not view is left unresolved, as a UID that does not exist
-    (the link then leads to ``resolveuid``, which answers 404)."""
+    """Rich text's ``resolveuid/<uid>`` links and images.
+
+    The transformed text is cached once for every reader (portal_transforms
+    keeps it on the field's value), so what it holds may not depend on who
+    read it first: a link is resolved here only to an object anyone may
+    view. Any other stays ``resolveuid/<uid>``, exactly as a link to a UID
+    that does not exist, and the ``resolveuid`` view resolves it when it is
+    followed, for each reader: to the object for its people, 404 for others.
+    """
 
     def resolve_link(self, href):
         obj, subpath, appendix = super().resolve_link(href)
-        if obj is None or may_view(obj):
+        if obj is None or is_public(obj):
             return obj, subpath, appendix
         # Resolve again without UIDs: the link as written, nothing found.
         resolve_uids, self.resolve_uids = self.resolve_uids, False
