@@ -247,7 +247,7 @@ def json_body_problem(body: bytes | str) -> str | None:
             return f"{key}: a text, not {type(data[key]).__name__}."
     userids = data.get("userids")
     if userids is not None and not (isinstance(userids, str) or _strings_list(userids)):
-        return "userids: a user id or a list of them."
+        return "userids: must be a list of user ids"  # as @invite says it
     entries = data.get("entries")
     if entries is not None and not _sharing_entries(entries):
         return (
