@@ -8,20 +8,26 @@ item does not write its container.
 
 import threading
 
+import pytest
 import transaction
 from persistent.mapping import PersistentMapping
 from plone import api
 from plone.app.contenttypes.content import Folder
+from plone.app.testing import SITE_OWNER_NAME
+from plone.dexterity.utils import createContent
 from plone.dexterity.utils import createContentInContainer
 from plone.folder.unordered import UnorderedOrdering
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
+from zope.container.interfaces import INameChooser
 
 from cpms.cases.case_id import COUNTER_KEY
 from cpms.cases.case_id import create_case
 from cpms.cases.case_id import next_case_id
 from cpms.cases.content.cases_folder import CasesFolder
+from cpms.cases.content.items import SEQUENCES_KEY
 from cpms.cases.setup import setup_cases_folder
+from tests.helpers.network import make_test_network
 
 
 def number_of(case_id: str) -> int:
@@ -132,3 +138,75 @@ def test_setup_makes_an_existing_cases_folder_a_cases_folder(portal):
     # Same type, same schema and behaviours.
     assert portal["cases"].portal_type == "Folder"
     assert portal["cases"].exclude_from_nav is False
+
+
+@pytest.fixture
+def stored_case(functional_portal):
+    """A case committed, as after its enrolment."""
+    area, hcp = make_test_network(functional_portal)
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        case = create_case(
+            functional_portal["cases"],
+            nickname="Blue Heron",
+            sex="female",
+            year_of_birth=2019,
+            referring_hcp=hcp.UID(),
+            referring_clinician=SITE_OWNER_NAME,
+            expertise_area=area.UID(),
+            clinical_summary="Recurrent urinary tract infections since infancy.",
+            clinical_question="Is surgery indicated now or later?",
+        )
+    transaction.commit()
+    return case
+
+
+def test_items_posted_at_the_same_moment_get_different_names(stored_case):
+    """Eight experts name a contribution at once, five times each: Plone's
+    way (the first free number) would give several of them the same name."""
+    db = stored_case._p_jar.db()
+    path = stored_case.getPhysicalPath()
+    names, errors = [], []
+    start = threading.Barrier(8)
+
+    def name_contributions():
+        tm = transaction.TransactionManager()
+        connection = db.open(transaction_manager=tm)
+        try:
+            case = connection.root()["Application"].unrestrictedTraverse(path)
+            setSite(case.aq_parent.aq_parent)
+            start.wait()
+            with api.env.adopt_user(username=SITE_OWNER_NAME):
+                for _ in range(5):
+                    contribution = createContent("Contribution", text="An opinion.")
+                    names.append(INameChooser(case).chooseName(None, contribution))
+                    tm.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            setSite(None)
+            tm.abort()
+            connection.close()
+
+    threads = [threading.Thread(target=name_contributions) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(names) == sorted(
+        ["contribution"] + [f"contribution-{n}" for n in range(1, 40)]
+    )
+
+
+def test_items_named_before_sequences_are_counted(portal, case):
+    with api.env.adopt_roles(["Manager"]):
+        for name in ("contribution", "contribution-1"):
+            createContentInContainer(
+                case, "Contribution", checkConstraints=False, id=name, text="Old."
+            )
+    del IAnnotations(case)[SEQUENCES_KEY]  # as in a case made before them
+    with api.env.adopt_roles(["Manager"]):
+        third = createContentInContainer(
+            case, "Contribution", checkConstraints=False, text="Now."
+        )
+    assert third.getId() == "contribution-2"
