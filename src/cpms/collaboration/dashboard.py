@@ -3,8 +3,16 @@
 ``my_cases``: the cases where a user holds a role, urgent first, with what
 waits on them.  ``coordinator``: open panels with days open and contribution
 counts, cases waiting for a panel, and the median time to closure.
+
+What a row says about a case's items (how many contributions, from whom,
+whether the report is signed) comes from the items' own catalog records, in
+one query for all the rows: kept on the case's record, it would make every
+contribution rewrite that record, and two experts posting to the same case
+at the same moment would conflict on it.
 """
 
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from statistics import median
@@ -41,26 +49,56 @@ def _iso(value) -> str | None:
     return value.ISO8601() if isinstance(value, DateTime) else None
 
 
-def waiting_on(brain, userid: str, roles: set[str]) -> str:
+@dataclass
+class ItemFacts:
+    """What the dashboards say about the items of one case."""
+
+    contributions: int = 0
+    contributors: set[str] = field(default_factory=set)
+    report_signed: bool = False
+
+
+def item_facts(brains) -> dict[str, ItemFacts]:
+    """Facts about the items of the cases of ``brains``, by case path."""
+    facts = {brain.getPath(): ItemFacts() for brain in brains}
+    if not facts:
+        return facts
+    catalog = api.portal.get_tool("portal_catalog")
+    items = catalog.unrestrictedSearchResults(
+        portal_type=("Contribution", "OutcomeReport"),
+        path={"query": list(facts), "depth": 1},
+    )
+    for item in items:
+        case = facts.get(item.getPath().rsplit("/", 1)[0])
+        if case is None:
+            continue
+        if item.portal_type == "Contribution":
+            case.contributions += 1
+            if item.Creator:
+                case.contributors.add(item.Creator)
+        elif item.review_state == states.REPORT_SIGNED:
+            case.report_signed = True
+    return facts
+
+
+def waiting_on(brain, userid: str, roles: set[str], facts: ItemFacts) -> str:
     """What the case waits for from this user, in a few words ('' if nothing)."""
     state = brain.review_state
     if state == states.DRAFT and OWNER in roles:
         return "Complete the case and submit it"
     if state == states.IN_DISCUSSION:
-        if PANEL_LEAD in roles and not brain.case_report_signed:
-            if (brain.case_contribution_count or 0) >= 2:
+        if PANEL_LEAD in roles and not facts.report_signed:
+            if facts.contributions >= 2:
                 return "Write and sign the outcome report"
             return "Lead the discussion; the report needs two contributions"
-        if PANEL_LEAD in roles and brain.case_report_signed:
+        if PANEL_LEAD in roles and facts.report_signed:
             return "Close the case"
-        if roles & {PANEL_MEMBER, GUEST_CLINICIAN} and userid not in (
-            brain.case_contributors or ()
-        ):
+        if roles & {PANEL_MEMBER, GUEST_CLINICIAN} and userid not in facts.contributors:
             return "Add your contribution"
     return ""
 
 
-def _row(brain, now: DateTime, userid: str | None = None) -> dict:
+def _row(brain, now: DateTime, facts: ItemFacts, userid: str | None = None) -> dict:
     roles = set((brain.case_roles or {}).get(userid, ())) if userid else set()
     row = {
         "@id": brain.getURL(),
@@ -69,14 +107,14 @@ def _row(brain, now: DateTime, userid: str | None = None) -> dict:
         "review_state": brain.review_state,
         "state_title": STATE_TITLES.get(brain.review_state, brain.review_state),
         "urgent": bool(brain.case_urgent),
-        "contributions": brain.case_contribution_count or 0,
-        "report_signed": bool(brain.case_report_signed),
+        "contributions": facts.contributions,
+        "report_signed": facts.report_signed,
         "days_open": _days(brain.case_panel_opened, now),
         "created": _iso(brain.created),
     }
     if userid:
         row["roles"] = sorted(roles)
-        row["waiting_on_you"] = waiting_on(brain, userid, roles)
+        row["waiting_on_you"] = waiting_on(brain, userid, roles, facts)
     return row
 
 
@@ -100,7 +138,8 @@ def my_cases(userid: str) -> dict:
     brains = catalog.unrestrictedSearchResults(
         portal_type="Case", allowedRolesAndUsers=tokens
     )
-    rows = [_row(b, now, userid) for b in brains]
+    facts = item_facts(brains)
+    rows = [_row(b, now, facts[b.getPath()], userid) for b in brains]
     # Urgent first, then what waits on me, then by state and newest first.
     rows.sort(key=lambda r: r["created"] or "", reverse=True)
     rows.sort(
@@ -126,19 +165,15 @@ def my_cases(userid: str) -> dict:
 def coordinator() -> dict:
     catalog = api.portal.get_tool("portal_catalog")
     now = DateTime()
-    open_panels = [
-        _row(b, now)
-        for b in catalog.searchResults(
-            portal_type="Case", review_state=states.IN_DISCUSSION
-        )
-    ]
+    in_discussion = catalog.searchResults(
+        portal_type="Case", review_state=states.IN_DISCUSSION
+    )
+    facts = item_facts(in_discussion)
+    open_panels = [_row(b, now, facts[b.getPath()]) for b in in_discussion]
     open_panels.sort(key=lambda r: (not r["urgent"], -(r["days_open"] or 0)))
-    waiting = [
-        _row(b, now)
-        for b in catalog.searchResults(
-            portal_type="Case", review_state=states.SUBMITTED
-        )
-    ]
+    submitted = catalog.searchResults(portal_type="Case", review_state=states.SUBMITTED)
+    facts = item_facts(submitted)
+    waiting = [_row(b, now, facts[b.getPath()]) for b in submitted]
     waiting.sort(key=lambda r: (not r["urgent"], r["created"] or ""))
     durations = []
     for brain in catalog.searchResults(

@@ -1,12 +1,14 @@
 """Catalog indexers of a case for the dashboards (no object walks at query time).
 
-Everything a dashboard row needs is catalog metadata, computed when the case
-is (re)indexed: on edit, on workflow transitions, and when its panel, its
-contributions or its report change (see the subscribers).
+Everything a dashboard row needs about the case is catalog metadata, computed
+when the case is (re)indexed: on edit, on workflow transitions, and when its
+panel changes (see the subscribers). What it says about the case's items
+(contributions, the report) comes from the items' own records
+(``dashboard.item_facts``), so that posting an item does not rewrite the
+case's record.
 """
 
 from DateTime import DateTime
-from plone import api
 from plone.indexer import indexer
 
 from cpms.cases import states
@@ -25,10 +27,6 @@ def _transition_time(case, state: str, last: bool = True):
     if not times:
         return None
     return max(times) if last else min(times)
-
-
-def _items(case, portal_type: str):
-    return [obj for obj in case.objectValues() if obj.portal_type == portal_type]
 
 
 @indexer(ICase)
@@ -57,41 +55,6 @@ def case_urgent(case):
 @indexer(ICase)
 def case_nickname(case):
     return getattr(case, "nickname", None) or ""
-
-
-@indexer(ICase)
-def case_contributors(case):
-    """Who contributed (the creators of the case's contributions)."""
-    people = set()
-    for obj in _items(case, "Contribution"):
-        creators = obj.listCreators()
-        people.update(creators[:1])
-    return sorted(people)
-
-
-@indexer(ICase)
-def case_contribution_count(case):
-    return len(_items(case, "Contribution"))
-
-
-def report_is_signed(report) -> bool:
-    for name in ("is_signed", "signed"):
-        value = getattr(report, name, None)
-        if callable(value):
-            value = value()
-        if value:
-            return True
-    if getattr(report, "signed_by", None) or getattr(report, "signer", None):
-        return True
-    try:
-        return api.content.get_state(obj=report, default=None) == states.REPORT_SIGNED
-    except Exception:  # noqa: BLE001 - no workflow: not signed by state
-        return False
-
-
-@indexer(ICase)
-def case_report_signed(case):
-    return any(report_is_signed(r) for r in _items(case, "OutcomeReport"))
 
 
 @indexer(ICase)

@@ -7,7 +7,6 @@ events that other slices (notifications) react to.
 
 from zope.event import notify
 
-from cpms.cases.utils import find_case
 from cpms.collaboration.content.medical_file import normalize
 from cpms.collaboration.content.meeting import new_video_url
 from cpms.collaboration.content.meeting import normalize_times
@@ -32,13 +31,6 @@ def meeting_modified(meeting, event):
 
 def medical_file_stored(obj, event):
     normalize(obj)
-
-
-def reindex_case_of(obj, event):
-    """A contribution or report changed: refresh the case's dashboard data."""
-    case = find_case(obj) or find_case(getattr(event, "oldParent", None))
-    if case is not None and case is not obj:
-        case.reindexObject(idxs=["case_people"])
 
 
 def local_roles_changed(case, event):
