@@ -3,21 +3,21 @@
 The outsiders: anonymous, a member without authorisation, a healthcare
 professional on no panel, helpdesk, network staff (editor, reviewer), the
 owner, lead and member of another case, a member removed from this case's
-panel, a guest whose grant was revoked and a guest whose grant has ended
-(no purge has run). For each, the walk asks every way Plone offers to reach
-or list content: the case's and its items' URLs (HTML and REST) and its
-REST services, search (@search by type, path, UID, case id, full text and
-security token; @querystring-search; @@search, search_rss, the query
-builder's pages), vocabularies (REST's and @@getVocabulary's Catalog),
-listings (My cases, the Plone dashboard, the owner's author page, recently
-modified, the review list), navigation (@navigation, @contextnavigation,
-@breadcrumbs, sitemap, sitemap.xml.gz), syndication (RSS of /cases, even
-with its feed switched on, and of the site), folder contents, WebDAV and the
-catalog's metadata. Then every UID path (resolveuid, @@redirect-to-uuid,
-rich-text links, @linkintegrity, @relations, UID searches) must answer for
-the case's UIDs exactly as for a UID that does not exist; and every view,
-REST service and traversal namespace registered for a case or its items is
-asked as each outsider.
+panel, a guest whose grant was revoked and a guest whose grant has ended (no
+purge has run). For each, the walk asks every way Plone offers to reach or
+list content: the case's and its items' URLs (HTML and REST) and its REST
+services, search (@search by type, path, UID, case id, full text and
+security token; @querystring-search; @@search, @@ajax-search, search_rss,
+the query builder's pages), vocabularies (REST's and @@getVocabulary's
+Catalog), listings (My cases, the Plone dashboard, the owner's author page,
+recently modified, the review list), navigation (@navigation,
+@contextnavigation, @breadcrumbs, sitemap, sitemap.xml.gz), syndication (RSS
+of /cases, even with its feed switched on, and of the site), folder
+contents, WebDAV and the catalog's metadata. Then every UID path
+(resolveuid, @@redirect-to-uuid, rich-text links, @linkintegrity,
+@relations, UID searches) must answer for the case's UIDs exactly as for a
+UID that does not exist; and every view, REST service and traversal
+namespace registered for a case or its items is asked as each outsider.
 
 Case data: the case id, its nickname, its items' titles, any free text. No
 answer may carry any of it.
@@ -300,6 +300,11 @@ def walk(site, row) -> dict:
             web.get(view, params={"SearchableText": NICKNAME}),
             without(NICKNAME),
         )
+    check(
+        "/@@ajax-search",
+        web.get("/@@ajax-search", params={"q": NICKNAME}),
+        without(NICKNAME),
+    )
     builder = {
         "query.i:records": "portal_type",
         "query.o:records": "plone.app.querystring.operation.selection.any",
