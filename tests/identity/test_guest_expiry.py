@@ -10,6 +10,7 @@ import json
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import unquote_plus
 
 import pytest
@@ -257,3 +258,28 @@ def test_a_removed_panel_member_leaves_the_index_in_the_same_transaction(
     panel.remove(case, "emil")
     # Before any commit: the next search of the same transaction.
     assert found() == 0
+
+
+def test_upgrade_replaces_the_guest_user_tokens_of_older_sites(
+    portal, int_network, setup_tool
+):
+    """A site indexed before held ``user:<guest>``: the upgrade step
+    reindexes the cases with grants."""
+    catalog = api.portal.get_tool("portal_catalog")
+    case = make_case(portal, int_network, NICKNAME)
+    make_user("gus")
+    guests.grant_guest_access(case, "gus", until=datetime.now(UTC) + timedelta(1))
+    processQueue()
+    rid = catalog.getrid("/".join(case.getPhysicalPath()))
+    index = catalog._catalog.getIndex("allowedRolesAndUsers")
+    # What Plone's own indexer wrote before: the guest as a user token.
+    index.index_object(rid, SimpleNamespace(allowedRolesAndUsers=["user:gus"]))
+    assert catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"] == ["user:gus"]
+    setup_tool.setLastVersionForProfile("cpms:default", "20261130001")
+
+    setup_tool.upgradeProfile("cpms:default")
+    processQueue()
+
+    tokens = catalog.getIndexDataForRID(rid)["allowedRolesAndUsers"]
+    assert "user:gus" not in tokens
+    assert [t for t in tokens if t.startswith("guest:gus:")]

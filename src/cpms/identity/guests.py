@@ -252,6 +252,11 @@ def _cases():
             index.remove(uid)
 
 
+def cases_with_grants() -> list:
+    """The cases that hold grants, live or ended but not purged."""
+    return list(_cases())
+
+
 def grants_on(case, include_expired=False) -> list[Grant]:
     grants = _grants(case) or {}
     moment = now()
