@@ -12,6 +12,10 @@ parser, ``getObjPositionInParent=x``), ``TypeError`` or ``AttributeError``
 answered as ``BadRequest``. The values that reach here are already checked
 by the boundary (cpms.core.boundary): valid Unicode, bounded batches and
 search terms.
+
+Each search runs within the request's time budget
+(cpms.core.search_budget): past it, the answer is 503
+``{"type": "SearchTimeout", ...}``, never a worker held for seconds.
 """
 
 from plone.restapi.exceptions import QueryParsingError
@@ -21,6 +25,10 @@ from plone.restapi.services.search.get import SearchGet
 from Products.ZCTextIndex.ParseTree import ParseError
 from zExceptions import BadRequest
 from zope.interface.interfaces import ComponentLookupError
+
+from cpms.core.search_budget import MESSAGE
+from cpms.core.search_budget import SearchTimeout
+from cpms.core.search_budget import search_budget
 
 QUERY_ERRORS = (
     QueryParsingError,
@@ -34,23 +42,28 @@ QUERY_ERRORS = (
 )
 
 
-def guarded(reply):
+def guarded(request, reply):
     try:
-        return reply()
+        with search_budget():
+            return reply()
+    except SearchTimeout:
+        # The portal's one error shape, answered by the service itself.
+        request.response.setStatus(503)
+        return {"type": "SearchTimeout", "message": MESSAGE}
     except QUERY_ERRORS as error:
         raise BadRequest(f"The search query is not valid: {error}") from None
 
 
 class Search(SearchGet):
     def reply(self):
-        return guarded(super().reply)
+        return guarded(self.request, super().reply)
 
 
 class QuerystringSearchByPost(QuerystringSearchPost):
     def reply(self):
-        return guarded(super().reply)
+        return guarded(self.request, super().reply)
 
 
 class QuerystringSearchByGet(QuerystringSearchGet):
     def reply(self):
-        return guarded(super().reply)
+        return guarded(self.request, super().reply)
