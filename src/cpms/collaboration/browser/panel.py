@@ -23,6 +23,8 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 
+from cpms.cases import states
+from cpms.cases.browser import workspace
 from cpms.collaboration import panel as panel_api
 from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
 from cpms.core.permissions import ASSIGN_PANEL_LEAD
@@ -49,6 +51,7 @@ class PanelView(BrowserView):
         "appoint_lead": "_appoint_lead",
         "invite": "_invite",
         "invite_area": "_invite_area",
+        "assemble": "_assemble",
         "add_guest": "_add_guest",
         "change_guest": "_change_guest",
         "remove": "_remove",
@@ -177,6 +180,47 @@ class PanelView(BrowserView):
         except panel_api.PanelError:
             return []
 
+    @memoize
+    def suggested(self) -> list[dict]:
+        """The experts of the case's expertise area and of its centre who are
+        not on the panel yet: listed without a search, so the panel is
+        assembled (several invited, one made lead) in one submission."""
+        if not self.can_invite():
+            return []
+        found = {}
+        centre = getattr(self.context, "referring_hcp", None) or ""
+        for kwargs in ({"area": self.case_area()}, {"centre": centre}):
+            if not next(iter(kwargs.values())):
+                continue
+            try:
+                for person in panel_api.candidates(self.context, **kwargs):
+                    found.setdefault(person["userid"], person)
+            except panel_api.PanelError:
+                continue
+        return sorted(
+            found.values(), key=lambda c: (c["fullname"].lower(), c["userid"])
+        )
+
+    # Beyond this many, the other professionals are found with the search.
+    LISTED_OTHERS = 40
+
+    @memoize
+    def others(self) -> list[dict]:
+        """The network's other healthcare professionals not on the panel, in
+        the same form (folded), while the network is small enough to list."""
+        if not self.can_invite():
+            return []
+        suggested = {p["userid"] for p in self.suggested()}
+        found = [
+            p
+            for p in panel_api.candidates(self.context)
+            if p["userid"] not in suggested
+        ]
+        return found if len(found) <= self.LISTED_OTHERS else []
+
+    def can_open_panel(self) -> bool:
+        return states.OPEN_PANEL in workspace.available_transitions(self.context)
+
     def default_until(self) -> str:
         return guests.default_until().date().isoformat()
 
@@ -215,6 +259,28 @@ class PanelView(BrowserView):
         for userid in userids:
             panel_api.check_professional(userid)
         return self._invited(panel_api.invite(self.context, userids))
+
+    def _assemble(self, form) -> str:
+        """Invite the ticked experts and appoint the chosen lead at once."""
+        userids = form.get("userids") or []
+        if isinstance(userids, str):
+            userids = [userids]
+        lead = form.get("lead") or ""
+        if lead and not self.can_appoint_lead():
+            raise Forbidden("You may not appoint the panel's lead.")
+        if not userids and not lead:
+            raise panel_api.PanelError(
+                "Tick the experts to invite, or choose the panel's lead."
+            )
+        members = [u for u in userids if u != lead]
+        for userid in [*members, *([lead] if lead else [])]:
+            panel_api.check_professional(userid)
+        said = []
+        if members:
+            said.append(self._invited(panel_api.invite(self.context, members)))
+        if lead:
+            said.append(self._appoint_lead({"userid": lead}))
+        return " ".join(said)
 
     def _invite_area(self, form) -> str:
         area = panel_api.find_area(form.get("expertise_area", ""))
