@@ -17,6 +17,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.dexterity.utils import createContent
 from plone.dexterity.utils import createContentInContainer
 from plone.folder.unordered import UnorderedOrdering
+from plone.namedfile.file import NamedBlobFile
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
 from zope.container.interfaces import INameChooser
@@ -210,3 +211,21 @@ def test_items_named_before_sequences_are_counted(portal, case):
             case, "Contribution", checkConstraints=False, text="Now."
         )
     assert third.getId() == "contribution-2"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_files_are_numbered_from_their_title(portal, case):
+    with api.env.adopt_roles(["Manager"]):
+        names = [
+            createContentInContainer(
+                case,
+                "MedicalFile",
+                checkConstraints=False,
+                title="Ultrasound report",
+                file=NamedBlobFile(data=PDF, filename="scan.pdf"),
+            ).getId()
+            for _ in range(3)
+        ]
+    assert names == ["ultrasound-report", "ultrasound-report-1", "ultrasound-report-2"]
