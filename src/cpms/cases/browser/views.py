@@ -26,6 +26,8 @@ from cpms.cases.workflow import last_info_request
 from cpms.core import permissions
 from cpms.core.browser.fields import FieldsView
 from cpms.core.users import fullname
+from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import text_problem
 
 # The coded facts of the header and the summary, in reading order.
 FACT_FIELDS = (
@@ -223,6 +225,10 @@ class CaseActionView(BrowserView):
             raise BadRequest("Use the buttons of the case page.")
         CheckAuthenticator(self.request)
         comment = (self.request.form.get("comment") or "").strip()
+        # The same checks as a comment sent over REST (cpms.core.boundary).
+        problem = text_problem(comment, single_line=False, max_length=TEXT_MAX)
+        if problem:
+            return self.back_to_case(f"Comment: {problem}")
         if action == "contribute":
             return self.contribute()
         if action == workspace.REPORT_SIGN:

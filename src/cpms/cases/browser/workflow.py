@@ -18,10 +18,17 @@ from zExceptions import BadRequest
 
 from cpms.cases.sharing import GroupRoleError
 from cpms.cases.sharing import check_grant
+from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import text_problem
 
 
 class CaseStatusModifyView(ContentStatusModifyView):
     def __call__(self, workflow_action=None, comment="", **kwargs):
+        # The same checks as a comment sent over REST (cpms.core.boundary),
+        # before anything changes.
+        problem = text_problem(comment or "", single_line=False, max_length=TEXT_MAX)
+        if problem:
+            return self.back_to_history(f"Comment: {problem}", workflow_action)
         # Nothing of a refused transition may be kept (the effective date
         # Plone's view sets first, for one); a savepoint, not a doomed
         # transaction, so that folder_publish may go on with other items.
@@ -32,11 +39,15 @@ class CaseStatusModifyView(ContentStatusModifyView):
             )
         except WorkflowException as error:
             savepoint.rollback()
-            IStatusMessage(self.request).add(str(error), type="error")
-            url = f"{self.context.absolute_url()}/content_status_history"
-            if workflow_action:
-                url += f"?workflow_action={workflow_action}"
-            return self.request.response.redirect(url)
+            return self.back_to_history(str(error), workflow_action)
+
+    def back_to_history(self, message, workflow_action):
+        """Plone's transition form again, with the message."""
+        IStatusMessage(self.request).add(message, type="error")
+        url = f"{self.context.absolute_url()}/content_status_history"
+        if workflow_action:
+            url += f"?workflow_action={workflow_action}"
+        return self.request.response.redirect(url)
 
 
 class CaseSharingView(SharingView):

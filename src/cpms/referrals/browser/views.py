@@ -5,6 +5,8 @@ from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
 
+from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import text_problem
 from cpms.referrals import states
 from cpms.referrals.validators import make_token
 from cpms.referrals.workflow import MESSAGE_REQUIRED
@@ -45,6 +47,11 @@ class ReferralTransition(BrowserView):
             return self.request.response.redirect(self.context.absolute_url())
         if self.request.method == "POST" and "form.submitted" in self.request.form:
             CheckAuthenticator(self.request)
+            # The same checks as a comment sent over REST (cpms.core.boundary).
+            problem = text_problem(self.comment, single_line=False, max_length=TEXT_MAX)
+            if problem:
+                self.error = f"Message: {problem}"
+                return self.index()
             try:
                 # Not api.content.transition: it hides the workflow's own
                 # message ("a reason is required") behind a generic one.
