@@ -310,3 +310,80 @@ def test_nobody_joins_the_panel_of_a_withdrawn_case(functional_portal, browser_f
         coordinator.post(url, f"action=invite&userid=bert&_authenticator={token}")
     _submit(coordinator, "remove", "anna")
     assert "Dr Anna Expert was removed from the panel." in _text(coordinator)
+
+
+def test_coordinator_chooses_the_whole_panel_in_one_form_and_opens_it(
+    functional_portal, smtp_server, browser_for
+):
+    """Without a search: the experts of the case's area and centre listed,
+    the others folded below; several invited and the lead chosen at once,
+    then the panel opened from the same page."""
+    smtp_server.connect(functional_portal)
+    case, *_ = _case(functional_portal)
+    transaction.commit()
+    url = f"{case.absolute_url()}/@@panel"
+    coordinator = browser_for("coord")
+    coordinator.open(url)
+    text = _text(coordinator)
+    assert "Experts of this case's expertise area and centre" in text
+    suggested, others = text.split("Other healthcare professionals of the network")
+    assert "Dr Anna Expert" in suggested and "Dr Bert Expert" in suggested
+    assert "Dr Dirk Expert" not in suggested
+    assert "Dr Dirk Expert" in others.split("Invite experts")[0]
+
+    smtp_server.clear()
+    form = _form(coordinator, "assemble")
+    form.getControl(name="userids:list").value = ["anna", "bert"]
+    form.getControl(name="lead").value = ["dirk"]
+    form.submit()
+    assert coordinator.url.endswith("/@@panel")
+    text = _text(coordinator)
+    assert "2 expert(s) invited. Each was told by mail:" in text
+    assert "Dr Dirk Expert now leads the panel and was told by mail." in text
+    assert {m["To"] for m in smtp_server.wait_for(3)} == {
+        "anna@example.invalid",
+        "bert@example.invalid",
+        "dirk@example.invalid",
+    }
+    transaction.begin()
+    assert PANEL_LEAD in case.get_local_roles_for_userid("dirk")
+    assert PANEL_MEMBER in case.get_local_roles_for_userid("anna")
+    assert PANEL_MEMBER in case.get_local_roles_for_userid("bert")
+
+    # Everyone is on the panel now: no list to choose from; Open panel.
+    coordinator.open(url)
+    assert "Choose the panel" not in coordinator.contents
+    coordinator.getForm(action=f"{case.absolute_url()}/@@case-action").submit()
+    assert coordinator.url.split("?")[0] == case.absolute_url()
+    assert "The panel is open." in _text(coordinator)
+    transaction.begin()
+    assert api.content.get_state(case) == states.IN_DISCUSSION
+
+
+def test_the_one_form_refuses_an_empty_choice_and_a_lead_from_a_lead(
+    functional_portal, browser_for
+):
+    case, *_ = _case(functional_portal)
+    make_user("lena", fullname="Lena Lead")
+    api.user.grant_roles(username="lena", obj=case, roles=[PANEL_LEAD])
+    case.reindexObjectSecurity()
+    transaction.commit()
+    url = f"{case.absolute_url()}/@@panel"
+    coordinator = browser_for("coord")
+    coordinator.open(url)
+    _submit(coordinator, "assemble")
+    assert "Nothing was changed." in _text(coordinator)
+    assert "Tick the experts to invite, or choose the panel's lead." in (
+        _text(coordinator)
+    )
+    # The lead invites with the same form but appoints no lead.
+    lead = browser_for("lena")
+    lead.open(url)
+    assert "Choose the panel" in lead.contents
+    assert 'name="lead"' not in lead.contents
+    with api.env.adopt_user(username="lena"):
+        token = createToken()
+    with pytest.raises(Forbidden):
+        lead.post(url, f"action=assemble&lead=anna&_authenticator={token}")
+    transaction.begin()
+    assert PANEL_LEAD not in case.get_local_roles_for_userid("anna")

@@ -184,8 +184,9 @@ class PanelView(BrowserView):
     def suggested(self) -> list[dict]:
         """The experts of the case's expertise area and of its centre who are
         not on the panel yet: listed without a search, so the panel is
-        assembled (several invited, one made lead) in one submission."""
-        if not self.can_invite():
+        assembled (several invited, one made lead) in one submission.
+        After a search the page shows what was searched for instead."""
+        if not self.can_invite() or self.searched():
             return []
         found = {}
         centre = getattr(self.context, "referring_hcp", None) or ""
@@ -208,7 +209,7 @@ class PanelView(BrowserView):
     def others(self) -> list[dict]:
         """The network's other healthcare professionals not on the panel, in
         the same form (folded), while the network is small enough to list."""
-        if not self.can_invite():
+        if not self.can_invite() or self.searched():
             return []
         suggested = {p["userid"] for p in self.suggested()}
         found = [
