@@ -129,6 +129,27 @@ def test_refused_submit_lists_what_is_missing(draft, browser_for):
     assert "WorkflowException" not in owner.contents
 
 
+def test_refused_submit_from_plone_s_transition_link_lands_on_the_checklist(
+    draft, browser_for
+):
+    """Plone's own transition link (a mail, a bookmark, the old State menu):
+    a clinician, who may not use Plone's "Publishing process" form, lands on
+    the case page with the same checklist as its Submit button gives."""
+    owner = browser_for("owner")
+    owner.open(draft.absolute_url())
+    token = owner.getControl(name="_authenticator", index=0).value
+    owner.post(
+        f"{draft.absolute_url()}/content_status_modify",
+        f"workflow_action=submit&_authenticator={token}",
+    )
+    assert state_of(draft) == "draft"
+    assert "content_status_history" not in owner.url
+    assert owner.url.split("?")[0].split("#")[0] == draft.absolute_url()
+    assert "refused=submit" in owner.url
+    assert "The case cannot be submitted yet." in owner.contents
+    assert owner.getLink("Record the care consent").url.endswith("/@@edit-case#consent")
+
+
 def test_request_for_information_and_answer(functional, browser_for):
     portal = functional["portal"]
     case = build_case(portal, "in_discussion")

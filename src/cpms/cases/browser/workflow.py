@@ -3,23 +3,35 @@ messages, and the case's Sharing tab. Clinicians use the case page's buttons
 (``cpms.cases.browser.views``), which show the same refusals as a checklist.
 
 Plone's ``content_status_modify`` lets a ``WorkflowException`` become an
-error page. For the case and its items the same view is wrapped: the
-exception's message (what is missing) becomes an error status message and
-the user lands on ``content_status_history``, Plone's form where a comment
-can be written (request_info and a coordinator's override need one).
+error page. For the case and its items the same view is wrapped: nothing of
+the refused transition is kept, and the user lands
+
+- staff (who keep Plone's UI): on ``content_status_history``, Plone's form
+  where a comment can be written (request_info and a coordinator's override
+  need one), with the exception's message (what is missing) as an error;
+- everyone else (that form is refused to them): on the case page, as its
+  ``@@case-action`` buttons do: the checklist of what a refused submit or
+  close still needs, otherwise the message as an error.
 """
 
 import transaction
+from AccessControl import getSecurityManager
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from plone.app.workflow.browser.sharing import SharingView
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.statusmessages.interfaces import IStatusMessage
 from zExceptions import BadRequest
 
+from cpms.cases import states
+from cpms.cases.browser import workspace
 from cpms.cases.sharing import GroupRoleError
 from cpms.cases.sharing import check_grant
+from cpms.cases.utils import find_case
 from cpms.core.validation import TEXT_MAX
 from cpms.core.validation import text_problem
+
+# Who keeps Plone's toolbar keeps its workflow forms (cpms.theme.admin_ui).
+SHOW_TOOLBAR = "Show Toolbar"
 
 
 class CaseStatusModifyView(ContentStatusModifyView):
@@ -42,11 +54,29 @@ class CaseStatusModifyView(ContentStatusModifyView):
             return self.back_to_history(str(error), workflow_action)
 
     def back_to_history(self, message, workflow_action):
-        """Plone's transition form again, with the message."""
+        """Plone's transition form again, with the message; the case page
+        for those who do not use Plone's forms."""
+        if not getSecurityManager().checkPermission(SHOW_TOOLBAR, self.context):
+            return self.back_to_case(message, workflow_action)
         IStatusMessage(self.request).add(message, type="error")
         url = f"{self.context.absolute_url()}/content_status_history"
         if workflow_action:
             url += f"?workflow_action={workflow_action}"
+        return self.request.response.redirect(url)
+
+    def back_to_case(self, message, workflow_action):
+        case = find_case(self.context) or self.context
+        url = case.absolute_url()
+        if (
+            case is self.context
+            and workflow_action in (states.SUBMIT, states.CLOSE)
+            and workspace.checklist(case, workflow_action)
+        ):
+            # The case page lists what is missing, with links.
+            return self.request.response.redirect(
+                f"{url}?refused={workflow_action}#next-step"
+            )
+        IStatusMessage(self.request).add(message, type="error")
         return self.request.response.redirect(url)
 
 
