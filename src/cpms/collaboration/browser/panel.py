@@ -24,7 +24,6 @@ from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 
 from cpms.cases import states
-from cpms.cases.browser import workspace
 from cpms.collaboration import panel as panel_api
 from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
 from cpms.core.permissions import ASSIGN_PANEL_LEAD
@@ -220,7 +219,9 @@ class PanelView(BrowserView):
         return found if len(found) <= self.LISTED_OTHERS else []
 
     def can_open_panel(self) -> bool:
-        return states.OPEN_PANEL in workspace.available_transitions(self.context)
+        workflow = api.portal.get_tool("portal_workflow")
+        transitions = workflow.getTransitionsFor(self.context)
+        return states.OPEN_PANEL in {t["id"] for t in transitions}
 
     def default_until(self) -> str:
         return guests.default_until().date().isoformat()
