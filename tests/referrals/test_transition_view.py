@@ -1,5 +1,8 @@
 """The workflow menu's page for a referral step with its message (Classic UI)."""
 
+import html
+import re
+
 import pytest
 import requests
 import transaction
@@ -21,12 +24,53 @@ def referral(staff):
     return obj
 
 
-def test_the_workflow_menu_leads_to_the_step_page(staff, referral):
+def _step_buttons(page: str) -> dict[str, tuple[str, str]]:
+    """The referral page's step buttons: transition id -> (href, visible text)."""
+    found = {}
+    for match in re.finditer(
+        r'<a\b[^>]*\bhref="([^"]+)"[^>]*\bid="referral-step-([a-z_]+)"[^>]*>(.*?)</a>',
+        page,
+        re.S,
+    ):
+        href, step, label = match.groups()
+        found[step] = (html.unescape(href), text_of(label))
+    return found
+
+
+def test_the_referral_page_s_buttons_lead_to_the_step_page(staff, referral):
+    """Coordinators have no toolbar State menu: the referral page offers its
+    steps as buttons, and the step page of decline and request_info asks for
+    a message."""
     s = requests.Session()
     s.auth = ("coord1", PASSWORD)
-    page = s.get(referral.absolute_url(), timeout=30).text
-    assert "@@referral-transition?transition=start_review" in page
-    assert "@@referral-transition?transition=decline" in page
+    buttons = _step_buttons(s.get(referral.absolute_url(), timeout=30).text)
+    assert set(buttons) == {"start_review", "decline"}
+    href, label = buttons["decline"]
+    assert href.endswith("@@referral-transition?transition=decline")
+    assert label.startswith("Decline")
+    page = s.get(href, timeout=30)
+    assert "Message to the referrer (required)" in page.text
+
+    # Start the review from its button (no message needed) ...
+    page = s.get(buttons["start_review"][0], timeout=30)
+    assert "Message to the referrer (required)" not in page.text
+    action, fields = read_form(page.text, "referral-transition")
+    fields["form.submitted"] = "1"
+    response = s.post(action, data=fields, timeout=30)
+    assert response.url == referral.absolute_url()
+    # ... then asking for information is a button too, and needs a message.
+    buttons = _step_buttons(response.text)
+    assert {"request_info", "accept", "decline"} <= set(buttons)
+    page = s.get(buttons["request_info"][0], timeout=30)
+    assert "Message to the referrer (required)" in page.text
+
+
+def test_only_the_steps_open_to_the_user_are_buttons(staff, referral):
+    s = requests.Session()
+    s.auth = ("helpdesk1", PASSWORD)
+    buttons = _step_buttons(s.get(referral.absolute_url(), timeout=30).text)
+    assert "decline" not in buttons
+    assert "start_review" in buttons
 
 
 def test_decline_from_the_ui_needs_a_reason(staff, referral):

@@ -1,9 +1,11 @@
 """Browser views of the referral process."""
 
 from plone import api
+from plone.app.layout.viewlets import ViewletBase
 from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 from cpms.core.validation import TEXT_MAX
 from cpms.core.validation import text_problem
@@ -75,3 +77,27 @@ class ReferralTransition(BrowserView):
     def description(self) -> str:
         wf = api.portal.get_tool("portal_workflow")[states.REFERRAL_WORKFLOW_ID]
         return wf.transitions[self.transition_id].description
+
+
+class ReferralSteps(ViewletBase):
+    """The referral's next steps as buttons above its content.
+
+    Coordinators work without Plone's toolbar (and its State menu): each
+    transition open to the user leads to its step page, which asks for the
+    message where one is required.
+    """
+
+    index = ViewPageTemplateFile("templates/referral_steps.pt")
+
+    def steps(self) -> list[dict]:
+        wf = api.portal.get_tool("portal_workflow")
+        url = f"{self.context.absolute_url()}/@@referral-transition"
+        return [
+            {
+                "id": t["id"],
+                "title": t["title"] or t["name"] or t["id"],
+                "url": f"{url}?transition={t['id']}",
+                "needs_message": t["id"] in MESSAGE_REQUIRED,
+            }
+            for t in wf.getTransitionsFor(self.context)
+        ]
