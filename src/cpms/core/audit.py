@@ -7,12 +7,13 @@ withdrawal. Entries are never edited or removed. They are shown on the case
 (viewlet) and through REST (``GET <case>/@audit``) to whoever may view it.
 
 Storage: a ``LOBTree`` in the object's annotations, keyed by the time of the
-entry in microseconds with random low bits. Two people recording on the same
-case at the same moment insert different keys, which the BTree merges (ZODB
-conflict resolution) instead of failing one of them, as one list appended to
-by both would. The keys keep the entries in time order. ``record`` and
-``entries`` are the whole interface: the trail can move elsewhere (SQL)
-without their callers noticing.
+entry in microseconds with random low bits, each entry a tuple of strings.
+Two people recording on the same case at the same moment insert different
+keys, which the BTree merges (ZODB conflict resolution) instead of failing one
+of them, as one list appended to by both would. (The merge compares the
+values of the bucket: tuples of strings can be compared, dicts cannot.) The
+keys keep the entries in time order. ``record`` and ``entries`` are the whole
+interface: the trail can move elsewhere (SQL) without their callers noticing.
 """
 
 import random
@@ -26,6 +27,7 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 KEY = "cpms.audit"
+FIELDS = ("action", "actor", "time", "message")
 # Low bits of a key: random, so that entries of the same microsecond differ.
 _RANDOM_BITS = 10
 
@@ -44,6 +46,16 @@ def _microseconds(entry) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+def _stored(entry) -> tuple[str, ...]:
+    return tuple(str(entry.get(name) or "") for name in FIELDS)
+
+
+def _entry(stored) -> dict:
+    if isinstance(stored, tuple):
+        return dict(zip(FIELDS, stored, strict=True))
+    return dict(stored)  # a mapping of the first version
+
+
 def _trail(obj, create: bool = False):
     annotations = IAnnotations(obj)
     trail = annotations.get(KEY)
@@ -52,8 +64,10 @@ def _trail(obj, create: bool = False):
             return trail
         # The first version kept a list: move its entries, in their order.
         trail = annotations[KEY] = LOBTree(
-            (_key(_microseconds(entry), index % (1 << _RANDOM_BITS)), dict(entry))
-            for index, entry in enumerate(trail)
+            {
+                _key(_microseconds(entry), index % (1 << _RANDOM_BITS)): _stored(entry)
+                for index, entry in enumerate(trail)
+            }
         )
     elif trail is None and create:
         trail = annotations[KEY] = LOBTree()
@@ -78,7 +92,7 @@ def record(obj, action: str, message: str = "", actor: str | None = None) -> dic
     # A later entry never sorts before an earlier one of this trail.
     if trail:
         now = max(now, (trail.maxKey() >> _RANDOM_BITS) + 1)
-    while not trail.insert(_key(now), entry):
+    while not trail.insert(_key(now), _stored(entry)):
         now += 1
     return dict(entry)
 
@@ -89,4 +103,4 @@ def entries(obj) -> list[dict]:
     if trail is None:
         return []
     values = trail if isinstance(trail, PersistentList) else trail.values()
-    return [dict(e) for e in values]
+    return [_entry(e) for e in values]
