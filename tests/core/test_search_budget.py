@@ -71,6 +71,14 @@ def test_searches_answer_within_the_default_budget(demo_functional_portal):
     assert answers["@@search"].status_code == 200
     assert "took too long" not in answers["@@search"].text
     assert 'id="search-results"' in answers["@@search"].text
+    live = requests.get(
+        f"{demo_functional_portal.absolute_url()}/@@ajax-search",
+        params={"SearchableText": "bladder"},
+        auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+        timeout=60,
+    )
+    assert live.status_code == 200
+    assert live.json()["total"] > 0
 
 
 def test_searches_past_the_budget_answer_a_clear_error(demo_functional_portal):
@@ -86,6 +94,14 @@ def test_searches_past_the_budget_answer_a_clear_error(demo_functional_portal):
     assert page.status_code == 503
     assert "The search took too long; narrow it" in page.text
     assert "No results were found." in page.text
+    live = requests.get(
+        f"{demo_functional_portal.absolute_url()}/@@ajax-search",
+        params={"SearchableText": "bladder"},
+        auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+        timeout=60,
+    )
+    assert live.status_code == 200
+    assert live.json()["total"] == 0
     # The portal's other pages do not search within a budget.
     front = requests.get(
         demo_functional_portal.absolute_url(),
