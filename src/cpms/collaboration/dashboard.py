@@ -99,7 +99,8 @@ def waiting_on(brain, userid: str, roles: set[str], facts: ItemFacts) -> str:
 
 
 def _row(brain, now: DateTime, facts: ItemFacts, userid: str | None = None) -> dict:
-    roles = set((brain.case_roles or {}).get(userid, ())) if userid else set()
+    people = dict(brain.case_roles or ())
+    roles = set(people.get(userid, ())) if userid else set()
     row = {
         "@id": brain.getURL(),
         "case_id": brain.Title,

@@ -38,8 +38,15 @@ def case_people(case):
 
 @indexer(ICase)
 def case_roles(case):
-    """userid -> sorted roles on the case (metadata)."""
-    return {userid: sorted(roles) for userid, roles in roles_on_case(case).items()}
+    """(userid, sorted roles) pairs of the people on the case (metadata).
+
+    Pairs, not a dict: ZODB merges two changes of a bucket of catalog records
+    only if it can compare the records, and dicts cannot be ordered.
+    """
+    return tuple(
+        (userid, tuple(sorted(roles)))
+        for userid, roles in sorted(roles_on_case(case).items())
+    )
 
 
 @indexer(ICase)
