@@ -71,7 +71,7 @@ def referred(functional_portal, smtp_server):
 
 
 def test_the_accepting_coordinator_is_recorded_not_made_owner(referred, smtp_server):
-    case, referral, _provider = referred
+    case, referral, provider = referred
     # Not the case's Owner (nor any other role on it): a coordinator already
     # sees and manages every case.
     assert case.get_local_roles_for_userid("cora") == ()
@@ -89,6 +89,9 @@ def test_the_accepting_coordinator_is_recorded_not_made_owner(referred, smtp_ser
     # referring clinician; nobody is its Owner.
     assert [g.userid for g in guests.grants_on(case)] == ["anaref"]
     assert case.referring_clinician == "anaref"
+    # Its centre is the member centre covering the referral's expertise area,
+    # which takes the case (the referrer's own hospital is no member).
+    assert case.referring_hcp == provider.UID()
     roles = api.user.get_roles(username="anaref", obj=case)
     assert GUEST_CLINICIAN in roles and OWNER not in roles
     assert not [p for p, r in case.get_local_roles() if OWNER in r]
@@ -128,12 +131,14 @@ def test_the_guest_completes_and_submits_the_case_in_the_web_ui(
     guest.getControl(name="form.buttons.save").click()
     assert "Item created" in guest.contents, _text(guest)[-3000:]
 
-    # The one-page form: the missing facts, the centre (a referred case has
-    # none yet) and the care consent; then "Submit the case".
+    # The one-page form: the missing facts and the care consent; then
+    # "Submit the case". The centre is the member centre that took the
+    # referral: the outside guest, who belongs to none, is not asked.
     guest.open(f"{case.absolute_url()}/@@edit-case")
+    with pytest.raises(LookupError):
+        guest.getControl(name="field.referring_hcp")
     guest.getControl(name="field.sex").value = ["female"]
     guest.getControl(name="field.year_of_birth").value = "2019"
-    guest.getControl(name="field.referring_hcp").value = [provider.getId()]
     guest.getControl(name="consent.form").value = ["other"]
     guest.getControl(name="consent.language").value = ["en"]
     guest.getControl(name="consent.version").value = "1.0"
@@ -174,7 +179,6 @@ def test_the_guest_completes_and_submits_the_case_over_rest(referred, smtp_serve
         json={
             "sex": "male",
             "year_of_birth": 2018,
-            "referring_hcp": provider.UID(),
         },
     )
     assert edited.status_code == 204, edited.text

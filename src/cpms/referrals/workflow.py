@@ -17,6 +17,7 @@ from Products.CMFCore.WorkflowCore import WorkflowException
 
 from cpms import logger
 from cpms.cases.case_id import create_case as create_case_with_id
+from cpms.collaboration import panel as panel_api
 from cpms.core import audit
 from cpms.core import mail
 from cpms.core.users import fullname
@@ -100,6 +101,21 @@ def country_title(referral) -> str:
     return term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
 
 
+def taking_centre(referral) -> str | None:
+    """The UID of the member centre that takes the referred case: the first
+    (by name) covering the referral's expertise area. The case's referring
+    centre must be a member centre, which the outside referrer's hospital is
+    not (it stays on the referral); so the guest completing the draft is
+    never asked to choose a centre they do not belong to. Staff may change
+    it on the case."""
+    try:
+        area = panel_api.find_area(referral.expertise_area or "")
+    except panel_api.PanelError:
+        return None
+    covering = sorted(panel_api.providers_covering(area), key=lambda p: p.Title())
+    return covering[0].UID() if covering else None
+
+
 def create_case(referral):
     """A draft case with what the referral told us; the rest (sex, age,
     coding, consent) is for the guest and the coordinator to complete.
@@ -113,6 +129,7 @@ def create_case(referral):
         nickname=f"Referred from {country_title(referral)}",
         urgent=referral.urgency == "urgent",
         expertise_area=referral.expertise_area,
+        referring_hcp=taking_centre(referral),
         clinical_summary=referral.summary,
         clinical_question=referral.question or "",
         referring_clinician=invitations.userid_for(referral.clinician_email) or "",
