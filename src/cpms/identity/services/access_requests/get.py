@@ -7,6 +7,7 @@ from plone.restapi.services import Service
 from zExceptions import Unauthorized
 
 from cpms.core import permissions
+from cpms.identity import states
 from cpms.identity.access_requests import pending_requests
 from cpms.identity.access_requests import requests_of
 from cpms.identity.services.access_requests.serialize import serialize_request
@@ -19,8 +20,8 @@ class AccessRequestsGet(Service):
         if api.user.has_permission(
             permissions.REVIEW_ACCESS_REQUESTS, obj=self.context
         ):
-            state = self.request.form.get("review_state", "pending")
-            if state == "pending":
+            state = self.request.form.get("review_state", states.PENDING)
+            if state == states.PENDING:
                 objs = pending_requests()
             else:
                 catalog = api.portal.get_tool("portal_catalog")
