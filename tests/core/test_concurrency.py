@@ -297,3 +297,14 @@ def test_an_audit_trail_of_the_first_version_is_kept_in_order(portal):
         "time": "2026-01-01T10:00:00+00:00",
         "message": "",
     }
+
+
+def test_zope_pauses_briefly_before_it_redoes_a_request(portal, monkeypatch):
+    pauses = []
+    monkeypatch.setattr("time.sleep", pauses.append)
+    request = HTTPRequest(None, {"SERVER_NAME": "x", "SERVER_PORT": "80"}, None)
+    for count in range(10):
+        request.retry_count = count
+        request.delay_retry()
+    assert pauses[0] <= 0.25
+    assert max(pauses) <= 2.0
