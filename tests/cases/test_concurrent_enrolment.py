@@ -10,6 +10,7 @@ import threading
 
 import pytest
 import transaction
+from BTrees.IIBTree import IIBTree
 from persistent.mapping import PersistentMapping
 from plone import api
 from plone.app.contenttypes.content import Folder
@@ -229,3 +230,31 @@ def test_files_are_numbered_from_their_title(portal, case):
             for _ in range(3)
         ]
     assert names == ["ultrasound-report", "ultrasound-report-1", "ultrasound-report-2"]
+
+
+def test_upgrade_step_brings_an_existing_site_along(portal, case, setup_tool):
+    """A site from before: /cases a plain ordered Folder, an old counter, the
+    dashboards' item columns, a dict posting in the text index."""
+    folder = portal["cases"]
+    folder.__class__ = Folder
+    folder.setOrdering("")
+    IAnnotations(portal)[COUNTER_KEY] = PersistentMapping({2031: 7})
+    del IAnnotations(case)[SEQUENCES_KEY]
+    catalog = portal.portal_catalog
+    catalog.addColumn("case_contribution_count")
+    okapi = catalog._catalog.getIndex("SearchableText").index
+    wid = next(iter(okapi._wordinfo.keys()))
+    okapi._wordinfo[wid] = dict(okapi._wordinfo[wid])
+    setup_tool.setLastVersionForProfile("cpms:default", "20261201001")
+
+    setup_tool.upgradeProfile("cpms:default")
+
+    assert type(portal["cases"].aq_base) is CasesFolder
+    assert isinstance(portal["cases"].getOrdering(), UnorderedOrdering)
+    assert next_case_id(2031) == "ERN-2031-000008"
+    assert SEQUENCES_KEY in IAnnotations(case)
+    assert "case_contribution_count" not in catalog.schema()
+    assert isinstance(okapi._wordinfo[wid], IIBTree)
+    (brain,) = api.content.find(UID=case.UID())
+    assert isinstance(brain.case_roles, tuple)
+    assert setup_tool.listUpgrades("cpms:default") == []
