@@ -7,6 +7,7 @@ item does not write its container.
 """
 
 import threading
+from html import unescape
 
 import pytest
 import transaction
@@ -19,6 +20,7 @@ from plone.dexterity.utils import createContent
 from plone.dexterity.utils import createContentInContainer
 from plone.folder.unordered import UnorderedOrdering
 from plone.namedfile.file import NamedBlobFile
+from plone.testing.zope import Browser
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
 from zope.container.interfaces import INameChooser
@@ -30,6 +32,7 @@ from cpms.cases.content.cases_folder import CasesFolder
 from cpms.cases.content.items import SEQUENCES_KEY
 from cpms.cases.setup import setup_cases_folder
 from cpms.collaboration.dashboard import item_facts
+from cpms.demo import DEMO_PASSWORD
 from tests.helpers.network import make_test_network
 
 
@@ -258,3 +261,62 @@ def test_upgrade_step_brings_an_existing_site_along(portal, case, setup_tool):
     (brain,) = api.content.find(UID=case.UID())
     assert isinstance(brain.case_roles, tuple)
     assert setup_tool.listUpgrades("cpms:default") == []
+
+
+# --- the web form when someone else changed the case meanwhile -----------------
+
+
+@pytest.fixture
+def editing(demo_functional):
+    """The demo clinician with the edit form of their draft open."""
+    transaction.commit()
+    portal = demo_functional["portal"]
+    browser = Browser(demo_functional["app"])
+    browser.handleErrors = False
+    browser.open(f"{portal.absolute_url()}/login")
+    browser.getControl(name="__ac_name").value = "clinician"
+    browser.getControl(name="__ac_password").value = DEMO_PASSWORD
+    browser.getControl(name="buttons.login").click()
+    case = portal["cases"]["demo-blue-heron"]
+    browser.open(f"{case.absolute_url()}/@@edit-case")
+    return browser, case
+
+
+def someone_else_sets(case, **fields):
+    transaction.begin()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.reindexObject()
+    transaction.commit()
+
+
+def test_a_field_both_changed_is_not_saved_over_and_what_was_typed_stays(editing):
+    browser, case = editing
+    someone_else_sets(case, nickname="Grey Heron")
+    browser.getControl(name="field.nickname").value = "Rowan Wren"
+    browser.getControl(name="form.save").click()
+
+    page = unescape(browser.contents)
+    assert "Not saved: someone else changed this case" in page
+    assert 'someone else changed it while you were editing, to "Grey Heron"' in page
+    assert browser.getControl(name="field.nickname").value == "Rowan Wren"
+    transaction.begin()
+    assert case.nickname == "Grey Heron"
+
+    # Saving again, now knowing, replaces theirs.
+    browser.getControl(name="form.save").click()
+    assert "Your changes are saved" in browser.contents
+    transaction.begin()
+    assert case.nickname == "Rowan Wren"
+
+
+def test_a_field_only_someone_else_changed_keeps_their_value(editing):
+    browser, case = editing
+    someone_else_sets(case, clinical_question="Which imaging first?")
+    browser.getControl(name="field.nickname").value = "Rowan Wren"
+    browser.getControl(name="form.save").click()
+
+    assert "Your changes are saved" in browser.contents
+    transaction.begin()
+    assert case.nickname == "Rowan Wren"
+    assert case.clinical_question == "Which imaging first?"

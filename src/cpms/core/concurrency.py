@@ -142,25 +142,40 @@ def version_of(obj) -> str:
     return VERSION_PREFIX + names + "".join(digests.values())
 
 
+def value_digest(value) -> str:
+    """The digest of one value, as a version holds it for its field."""
+    return _digest(value)
+
+
+def version_digests(obj, version: str) -> dict[str, str] | None:
+    """The digest of each field in ``version`` (a version of ``obj``'s
+    fields), by field name; None when it is not one."""
+    names = [name for name, _field, _adapted in _fields(obj)]
+    width = DIGEST_BYTES * 2
+    body = version[len(VERSION_PREFIX) :] if version.startswith(VERSION_PREFIX) else ""
+    if body[:width] != _digest(tuple(names)) or len(body) != width * (len(names) + 1):
+        return None
+    return {
+        name: body[width * (index + 1) : width * (index + 2)]
+        for index, name in enumerate(names)
+    }
+
+
 def changed_fields(obj, version: str) -> list[str] | None:
     """Fields of ``obj`` whose value changed since ``version`` was made.
 
     None when the token is not a version of this item's fields (another
     item, another schema, a made-up value): everything may have changed.
     """
-    digests = field_digests(obj)
-    width = DIGEST_BYTES * 2
-    body = version[len(VERSION_PREFIX) :] if version.startswith(VERSION_PREFIX) else ""
-    if body[:width] != _digest(tuple(digests)) or len(body) != width * (
-        len(digests) + 1
-    ):
+    then = version_digests(obj, version)
+    if then is None:
         return None
-    old = body[width:]
-    return [
-        name
-        for index, (name, digest) in enumerate(digests.items())
-        if old[index * width : (index + 1) * width] != digest
-    ]
+    return [name for name, digest in field_digests(obj).items() if then[name] != digest]
+
+
+def shown_value(obj, name) -> str:
+    """What field ``name`` of ``obj`` holds, short, for a message."""
+    return _shown(obj, name)
 
 
 def _shown(obj, name) -> str:

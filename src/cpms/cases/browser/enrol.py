@@ -46,6 +46,11 @@ from cpms.cases.setup import CASES_FOLDER
 from cpms.cases.workflow import CONSENT_KIND_CARE
 from cpms.cases.workflow import valid_care_consents
 from cpms.core import permissions
+from cpms.core.concurrency import changed_fields
+from cpms.core.concurrency import shown_value
+from cpms.core.concurrency import value_digest
+from cpms.core.concurrency import version_digests
+from cpms.core.concurrency import version_of
 from cpms.core.users import fullname
 from cpms.core.validation import FieldError
 from cpms.network.content.healthcare_provider import providers_of
@@ -538,6 +543,8 @@ class CaseForm(BrowserView):
             message = f"Case {case.Title()} is saved as a draft."
         else:
             case = self.case
+            if self.changed_meanwhile(values):
+                return None
             for name, value in values.items():
                 setattr(case, name, value)
             notify(ObjectModifiedEvent(case))
@@ -576,6 +583,59 @@ class CaseForm(BrowserView):
             self.request,
         )
         return self.request.response.redirect(case.absolute_url())
+
+    # --- someone else changed the case while this form was open ---------------
+
+    def version(self):
+        """The version of the case this form was filled from (an edit).
+
+        Sent back with the form, it tells which fields someone else changed
+        meanwhile (cpms.core.concurrency).
+        """
+        if self.case is None:
+            return ""
+        return (
+            getattr(self, "_version", None)
+            or self.request.form.get("field.version")
+            or version_of(self.case)
+        )
+
+    def changed_meanwhile(self, values) -> bool:
+        """Keep what someone else changed since the form was filled.
+
+        A field they changed and this user left as it was keeps their value;
+        a field both changed is not saved over theirs: the form comes back
+        with what was typed, the field says what it holds now, and saving
+        again replaces it.
+        """
+        filled_from = self.request.form.get("field.version") or ""
+        before = version_digests(self.case, filled_from)
+        changed = changed_fields(self.case, filled_from)
+        if before is None or not changed:
+            return False
+        clashes = []
+        for name in changed:
+            if name not in values:
+                continue
+            if value_digest(values[name]) == before[name]:
+                del values[name]  # left as it was: theirs stays
+            else:
+                clashes.append(name)
+        if not clashes:
+            return False
+        for name in clashes:
+            self.errors[name] = (
+                f"{ICase[name].title}: someone else changed it while you were "
+                f"editing, to {shown_value(self.case, name)}. What you typed is "
+                "kept here: save again to replace theirs, or change it."
+            )
+        self.errors["form"] = (
+            "Not saved: someone else changed this case while you were editing "
+            "it. What you typed is kept; the fields both of you changed say what "
+            "they hold now."
+        )
+        self._version = version_of(self.case)  # saving again replaces theirs
+        return True
 
     def can_submit(self):
         if self.case is None:
