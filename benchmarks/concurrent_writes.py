@@ -41,6 +41,7 @@ import base64
 import contextlib
 import itertools
 import os
+import platform
 import random
 import re
 import shutil
@@ -615,7 +616,14 @@ def conflicts_in_logs(portal: Portal, offsets: list[int] | None = None) -> Confl
                 continue
             if "Request will be retried" in record:
                 found = CONFLICT_CLASS.search(record)
-                retried[found.group(1) if found else "?"] += 1
+                if found:
+                    retried[found.group(1)] += 1
+                elif "ReadConflictError" in record:
+                    # An object read as current (a BTree node above the
+                    # bucket written) that another write changed.
+                    retried["ReadConflictError"] += 1
+                else:
+                    retried["?"] += 1
             else:
                 unresolved.append(record.strip())
     return Conflicts(retried, unresolved)
@@ -684,6 +692,11 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the directory")
     args = parser.parse_args()
 
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs "
+        f"({platform.machine()}), load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     for storage in args.storage:
         instances = args.instances if storage == "relstorage" else 1
         work = Path(tempfile.mkdtemp(prefix="cpms-writes-"))

@@ -4,11 +4,11 @@ A counter kept in the transaction of the request that needs the next number
 is written by every such request: two at the same moment conflict (ZODB
 ``ConflictError``) and Zope redoes one of them from the start, or gives up
 after a few tries. A ``Sequence`` is taken like a database sequence instead:
-in a short transaction of its own on a connection of its own, committed at
-once and retried on the spot when another request took a number in the
-meantime. Numbers never repeat; one may be skipped, when the request that
-took it is abandoned (an error, or redone by Zope after a conflict
-elsewhere).
+in a short transaction of its own on a connection of its own (one per
+thread, kept open), committed at once and retried on the spot when another
+request took a number in the meantime. Numbers never repeat; one may be
+skipped, when the request that took it is abandoned (an error, or redone by
+Zope after a conflict elsewhere).
 
 Where the sequence is not committed yet (created in this very transaction,
 e.g. while the site is being built) or the current transaction changed it,
@@ -17,6 +17,7 @@ the number is taken in the current transaction.
 
 import logging
 import random
+import threading
 import time
 
 import transaction
@@ -57,9 +58,45 @@ def _take(tree, key, at_least: int) -> int:
     return sequence.last
 
 
+_threads = threading.local()
+
+
+def _own_connection(db):
+    """This thread's own connection to ``db``, with its own transactions.
+
+    Kept open from one number to the next: opening a connection for each
+    number (a RelStorage connection opens database sessions of its own)
+    costs more than taking the number.
+    """
+    kept = getattr(_threads, "connections", None)
+    if kept is None:
+        kept = _threads.connections = {}
+    for key, (_db, _tm, connection) in list(kept.items()):
+        if not connection.opened:  # its database was closed
+            del kept[key]
+    found = kept.get(id(db))
+    if found is not None and found[0] is db:
+        return found[1], found[2]
+    # Not explicit: closing the database aborts the transaction of every
+    # connection still open, which an explicit manager refuses to do
+    # outside a transaction.
+    tm = transaction.TransactionManager()
+    connection = db.open(transaction_manager=tm)
+    kept[id(db)] = (db, tm, connection)
+    return tm, connection
+
+
+def _drop_own_connection(db):
+    kept = getattr(_threads, "connections", {})
+    found = kept.pop(id(db), None)
+    if found is not None:
+        found[1].abort()
+        found[2].close()
+
+
 def _take_in_own_transaction(tree, key, at_least: int) -> int | None:
-    tm = transaction.TransactionManager(explicit=True)
-    connection = tree._p_jar.db().open(transaction_manager=tm)
+    db = tree._p_jar.db()
+    tm, connection = _own_connection(db)
     try:
         for attempt in range(ATTEMPTS):
             tm.begin()
@@ -76,15 +113,15 @@ def _take_in_own_transaction(tree, key, at_least: int) -> int | None:
             except POSKeyError:  # the tree is not committed yet
                 tm.abort()
                 return None
-        logger.warning(
-            "No number of %r after %s attempts: numbering in the request's "
-            "own transaction",
-            key,
-            ATTEMPTS,
-        )
-        return None
-    finally:
-        connection.close()
+    except Exception:
+        _drop_own_connection(db)
+        raise
+    logger.warning(
+        "No number of %r after %s attempts: numbering in the request's own transaction",
+        key,
+        ATTEMPTS,
+    )
+    return None
 
 
 def next_number(tree, key, at_least: int = 0) -> int:
