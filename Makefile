@@ -163,6 +163,12 @@ format: install ## Apply ruff's fixes and formatting
 workflows: install ## Regenerate profiles/default/workflows/*/definition.xml from the slices' workflow tables
 	$(BIN)/python -m cpms.workflows
 
+# --- translations (docs/i18n.md) ----------------------------------------------
+
+.PHONY: i18n
+i18n: install ## Extract src/cpms/locales/cpms.pot (i18ndude) and sync the languages' .po/.mo files
+	$(BIN)/python scripts/i18n.py
+
 # --- data ----------------------------------------------------------------
 
 .PHONY: reset

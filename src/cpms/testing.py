@@ -1,5 +1,7 @@
 """Test layers: the add-on on a Plone site, with or without the demo profile."""
 
+import os
+
 import plone.app.contenttypes
 import plone.restapi
 from plone.app.testing import PLONE_FIXTURE
@@ -10,6 +12,11 @@ from plone.app.testing import applyProfile
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import cpms
+
+# Zope compiles the committed .po catalogues to .mo when it registers them, as
+# zope.conf asks a started portal to (zope_i18n_compile_mo_files): the .mo
+# files are not in git, so the tests ask for it too.
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 
 class CPMSLayer(PloneSandboxLayer):
