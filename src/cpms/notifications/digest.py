@@ -2,8 +2,10 @@
 
 ``make send-digests`` (run it daily from cron or a clock process) calls
 ``send_digests``.  The queue is a portal annotation: userid -> list of
-(date, first line, url).  The mail goes out through cpms.core.mail after
-the command's commit; a user's queue is emptied in that same commit.
+(UTC time, first line in the user's language, url); the digest itself is
+written in the user's language when it is sent.  The mail goes out
+through cpms.core.mail after the command's commit; a user's queue is
+emptied in that same commit.
 """
 
 from datetime import UTC
@@ -13,7 +15,10 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from plone import api
 from zope.annotation.interfaces import IAnnotations
+from zope.i18nmessageid import Message
 
+from cpms import _
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.core.users import email_of
 
@@ -27,15 +32,20 @@ def _queue(create=False):
     return annotations.get(KEY)
 
 
-def queue(userid: str, notice) -> None:
+def queue(userid: str, summary: str, url: str) -> None:
+    """Keep ``summary`` (already in the user's language) for the digest."""
     storage = _queue(create=True)
     entries = storage.get(userid)
     if entries is None:
         entries = storage[userid] = PersistentList()
-    summary = notice.text.split("\n", 1)[0]
-    entries.append(
-        (datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), summary, notice.url)
-    )
+    entries.append((datetime.now(UTC), summary, url))
+
+
+def _when(moment, language: str) -> str:
+    # Entries queued before the digest was translated hold the time as text.
+    if isinstance(moment, datetime):
+        return i18n.format_datetime(moment, language, "short") + " UTC"
+    return str(moment)
 
 
 def pending(userid: str) -> list:
@@ -54,13 +64,26 @@ def send_digests() -> int:
         entries = list(storage[userid])
         address = email_of(userid)
         if entries and address:
-            lines = [f"What happened on your cases since the last digest ({site}):", ""]
+            language = i18n.user_language(userid)
+
+            def say(msg, language=language, **mapping) -> str:
+                return i18n.translate_to(Message(msg, mapping=mapping), language)
+
+            lines = [
+                say(
+                    _("What happened on your cases since the last digest (${site}):"),
+                    site=site,
+                ),
+                "",
+            ]
             for when, summary, url in entries:
-                lines += [f"- {when}: {summary}", f"  {url}", ""]
+                lines += [f"- {_when(when, language)}: {summary}", f"  {url}", ""]
             lines.append(
-                "Only case ids and nicknames are named here; log in for details."
+                say(
+                    _("Only case ids and nicknames are named here; log in for details.")
+                )
             )
-            subject = f"Daily digest: {len(entries)} update(s)"
+            subject = say(_("Daily digest: ${count} update(s)"), count=len(entries))
             mail.send(address, subject, "\n".join(lines))
             sent += 1
         del storage[userid]

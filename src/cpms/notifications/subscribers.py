@@ -6,11 +6,13 @@ collaboration events of cpms.collaboration.events) and never call this module.
 
 from plone import api
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.utils import find_case
 from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
 from cpms.collaboration.panel import people_of
+from cpms.core import i18n
 from cpms.core.roles import COORDINATOR
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
@@ -23,13 +25,19 @@ def _actor() -> str | None:
     return None if user is None else user.getId()
 
 
-def _when(meeting) -> str:
+def _when(meeting):
+    """The meeting's time span, worded in each reader's language."""
     tzname = meeting.timezone or "UTC"
     start = localize(meeting.start, tzname)
     end = localize(meeting.end, tzname)
     if start is None or end is None:
         return ""
-    return f"{start:%A %d %B %Y, %H:%M}-{end:%H:%M} ({tzname})"
+
+    def worded(language: str) -> str:
+        day = i18n.format_datetime(start, language, "EEEE d MMMM y, HH:mm")
+        return f"{day}-{end:%H:%M} ({tzname})"
+
+    return worded
 
 
 def send_meeting_mail(meeting, kind: str) -> list[str]:
@@ -148,8 +156,9 @@ def lead_appointed(case, event):
         mail.notify(event.previous, notice)
 
 
-def _until(moment) -> str:
-    return f"{moment:%d %B %Y}" if moment is not None else ""
+def _until(moment):
+    # A date: the notice writes it in each reader's locale.
+    return moment if moment is not None else ""
 
 
 def guest_granted(case, event):
@@ -160,7 +169,7 @@ def guest_granted(case, event):
     actor = (
         fullname(granted_by)
         if granted_by and granted_by != "system"
-        else "The network's coordinators"
+        else _("The network's coordinators")
     )
     notice = mail.compose(kind, case, actor=actor, until=_until(event.until))
     mail.notify([event.userid], notice)
