@@ -71,17 +71,21 @@ def user_language(userid: str | None, default: str | None = None) -> str:
     return _short(chosen) or default or site_language()
 
 
-def address_language(address: str | None, request=None) -> str:
+def address_language(
+    address: str | None, request=None, default: str | None = None
+) -> str:
     """The language for a mail to ``address``.
 
     The account's preferred language if an account has this address; else
-    the language of ``request`` (the request that caused the mail, e.g. the
-    referral form a visitor sent); else the site default.
+    ``default`` (e.g. the language a visitor's form was sent in, stored with
+    it); else the language of ``request`` (the request causing the mail);
+    else the site default.
     """
+    fallback = _short(default) or _request_or_site(request)
     userid = _userid_of_address(address)
     if userid:
-        return user_language(userid, default=_request_or_site(request))
-    return _request_or_site(request)
+        return user_language(userid, default=fallback)
+    return fallback
 
 
 def _request_or_site(request) -> str:
@@ -119,6 +123,20 @@ def translate_to(msg, language: str) -> str:
     return translate(msg, domain=msg.domain or DOMAIN, target_language=language)
 
 
+def translator(language: str):
+    """``say(msg, **mapping)``: ``msg`` with ``mapping`` in ``language``.
+
+    For texts of several messages written for one reader (a mail body).
+    """
+
+    def say(msg, **mapping) -> str:
+        if mapping and isinstance(msg, Message):
+            msg = Message(msg, mapping=mapping)
+        return translate_to(msg, language)
+
+    return say
+
+
 def _locale(language: str) -> str:
     return (language or FALLBACK).replace("-", "_")
 
@@ -141,3 +159,67 @@ def format_datetime(value: datetime | None, language: str, pattern="medium") -> 
         return _babel_datetime(value, pattern, tzinfo=None, locale=_locale(language))
     except (ValueError, LookupError):
         return _babel_datetime(value, pattern, tzinfo=None, locale=FALLBACK)
+
+
+# --- the language of a page ------------------------------------------------
+#
+# Plone negotiates a request's language before anyone is signed in (at the
+# site's traversal): the switcher's cookie, else Accept-Language, else the
+# default. A signed-in member's own choice (personal preferences) is known
+# only once the request is authenticated, after traversal; then it wins.
+
+#: The languages' names in their own language, for the header's switcher.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "it": "Italiano",
+    "es": "Español",
+    "nl": "Nederlands",
+    "pl": "Polski",
+}
+
+
+def available_languages() -> list[str]:
+    """The portal's languages (``plone.available_languages``), default first."""
+    default = site_language()
+    languages = [_short(language) for language in _available()]
+    return [default] + [language for language in languages if language != default]
+
+
+def prefer_member_language(event) -> None:
+    """A signed-in member reads the pages in their preferred language.
+
+    Subscribed to ``IPubAfterTraversal``: re-binds the language Plone
+    negotiated (``LANGUAGE`` and ``LANGUAGE_TOOL``, which templates and
+    ``<html lang>`` read) when the member chose one of the portal's languages.
+    """
+    request = event.request
+    binding = request.get("LANGUAGE_TOOL", None)
+    if binding is None or not hasattr(binding, "LANGUAGE"):
+        return  # not a request to a Plone site
+    try:
+        if api.user.is_anonymous():
+            return
+        member = api.user.get_current()
+    except api.exc.CannotGetPortalError:
+        return
+    chosen = _short(member.getProperty("language", "") or "")
+    if chosen and chosen != binding.LANGUAGE and chosen in _available():
+        binding.LANGUAGE = chosen
+        request["LANGUAGE"] = chosen
+
+
+def format_number(value, language: str, decimals: int | None = None) -> str:
+    """A number as readers of ``language`` write it ("1.234,5" in German)."""
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return ""
+    pattern = None
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    try:
+        return format_decimal(value, format=pattern, locale=_locale(language))
+    except (ValueError, LookupError):
+        return format_decimal(value, format=pattern, locale=FALLBACK)
