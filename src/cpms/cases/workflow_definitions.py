@@ -176,7 +176,11 @@ CASE_WORKFLOW = Workflow(
             "The panel gave its advice; the case is read-only until reopened.",
             exits=(s.ARCHIVE, s.REOPEN),
             permissions=_case_state(
-                _visible(), _sharing(M, C), {p.MANAGE_CASE: (M, C)}
+                _visible(),
+                _sharing(M, C),
+                # The patient may withdraw a consent whatever the case's
+                # state (GDPR Art. 7(3)); it is recorded, not edited.
+                {p.MANAGE_CASE: (M, C), p.WITHDRAW_CONSENT: (M, C, O)},
             ),
         ),
         State(
@@ -184,7 +188,9 @@ CASE_WORKFLOW = Workflow(
             "Archived",
             "Kept for the record; read-only.",
             exits=(),
-            permissions=_case_state(_visible(), _sharing(M, C)),
+            permissions=_case_state(
+                _visible(), _sharing(M, C), {p.WITHDRAW_CONSENT: (M, C, O)}
+            ),
         ),
         State(
             s.WITHDRAWN,
@@ -192,7 +198,9 @@ CASE_WORKFLOW = Workflow(
             "Withdrawn (or its care consent was): locked, and only the enrolling "
             "clinician and the coordinators still see it.",
             exits=(),
-            permissions=_case_state(_visible((M, C, O)), _sharing(M, C)),
+            permissions=_case_state(
+                _visible((M, C, O)), _sharing(M, C), {p.WITHDRAW_CONSENT: (M, C, O)}
+            ),
         ),
     ),
     transitions=(

@@ -43,6 +43,11 @@ ASSIGN_PANEL_LEAD = "cpms: Assign Panel Lead"
 ASSIGN_PANEL_MEMBER = "cpms: Assign Panel Member"
 ASSIGN_GUEST_CLINICIAN = "cpms: Assign Guest Clinician"
 
+# The data subject's rights (privacy slice): a case's data for the patient,
+# its erasure and the retention job.
+EXPORT_CASE_DATA = "cpms: Export case data"
+ERASE_CASE_DATA = "cpms: Erase case data"
+
 # Plone's (Zope's, CMF's, plone.app.*'s) that the code checks or the
 # workflows map.
 VIEW = "View"
