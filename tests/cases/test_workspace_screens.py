@@ -4,25 +4,18 @@ a plain run to tests/artifacts/screenshots/) and no sideways scrolling at
 390 px. Each state is reached through the real workflow (tests/security's
 ``build_case``) and seen by someone with something to do in it."""
 
-import os
 from base64 import b64encode
-from pathlib import Path
 
 import pytest
 import transaction
 
 from cpms.cases import states
+from tests.helpers.browser import SCREENSHOTS
 from tests.helpers.browser import chromium
 from tests.security.helpers import PASSWORD
 from tests.security.helpers import build_case
 from tests.security.helpers import userid
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = (
-    ROOT / "docs" / "screenshots"
-    if os.environ.get("CPMS_UPDATE_SCREENSHOTS") == "1"
-    else ROOT / "tests" / "artifacts" / "screenshots"
-)
 pytestmark = pytest.mark.slow
 
 # state -> (who looks, what the page must show)

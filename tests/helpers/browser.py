@@ -3,9 +3,21 @@
 Playwright drives the system's /usr/bin/chromium: no browser download.
 """
 
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+# `make screenshots` (CPMS_UPDATE_SCREENSHOTS=1) refreshes the images docs/
+# shows; a plain test run saves them under tests/artifacts/ so the tree stays
+# clean.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("CPMS_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "tests" / "artifacts" / "screenshots"
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -7,21 +7,11 @@ to docs/screenshots/, which docs/public-portal.md shows.  Each page is also
 loaded at phone width and must not scroll sideways.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.helpers.browser import SCREENSHOTS
 from tests.helpers.browser import chromium
 
-# `make screenshots` (CPMS_UPDATE_SCREENSHOTS=1) refreshes the images of docs/;
-# a plain test run saves them under tests/artifacts/ so the tree stays clean.
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = (
-    ROOT / "docs" / "screenshots"
-    if os.environ.get("CPMS_UPDATE_SCREENSHOTS") == "1"
-    else ROOT / "tests" / "artifacts" / "screenshots"
-)
 # Eleven pages with a real browser take more than 30 s together.
 pytestmark = pytest.mark.slow
 
