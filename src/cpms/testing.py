@@ -1,6 +1,9 @@
 """Test layers: the add-on on a Plone site, with or without the demo profile."""
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import plone.app.contenttypes
 import plone.restapi
@@ -12,6 +15,7 @@ from plone.app.testing import applyProfile
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import cpms
+from cpms.core import auditstore
 
 # Zope compiles the committed .po catalogues to .mo when it registers them, as
 # zope.conf asks a started portal to (zope_i18n_compile_mo_files): the .mo
@@ -26,6 +30,12 @@ class CPMSLayer(PloneSandboxLayer):
         self.loadZCML(package=plone.app.contenttypes)
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=cpms)
+        # The access audit's store: a SQLite file of this layer's own.
+        self._audit_dir = tempfile.mkdtemp(prefix="cpms-audit-")
+        auditstore.configure(f"sqlite:///{Path(self._audit_dir) / 'audit.sqlite'}")
+
+    def tearDownZope(self, app):
+        shutil.rmtree(self._audit_dir, ignore_errors=True)
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "plone.app.contenttypes:default")
