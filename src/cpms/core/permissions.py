@@ -47,6 +47,7 @@ ASSIGN_GUEST_CLINICIAN = "cpms: Assign Guest Clinician"
 # its erasure and the retention job.
 EXPORT_CASE_DATA = "cpms: Export case data"
 ERASE_CASE_DATA = "cpms: Erase case data"
+VIEW_AUDIT_LOG = "cpms: View audit log"
 
 # Plone's (Zope's, CMF's, plone.app.*'s) that the code checks or the
 # workflows map.

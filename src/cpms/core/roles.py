@@ -20,6 +20,10 @@ ANONYMOUS = "Anonymous"
 COORDINATOR = "Coordinator"
 HELPDESK = "Helpdesk"
 HEALTHCARE_PROFESSIONAL = "Healthcare Professional"
+# A hospital's data protection officer: reads the access audit, exports and
+# erases a case's data on request; reads no case content.
+DATA_PROTECTION_OFFICER = "DataProtectionOfficer"
+DATA_PROTECTION_OFFICER_TITLE = "Data protection officer"
 
 # Local roles on one case. ``Owner`` is the enrolling clinician.
 PANEL_LEAD = "Panel Lead"
