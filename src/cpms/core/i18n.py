@@ -138,7 +138,10 @@ def translator(language: str):
 
 
 def _locale(language: str) -> str:
-    return (language or FALLBACK).replace("-", "_")
+    # English in a European portal is written the British way: "10 March
+    # 2027", day before month (CLDR's plain "en" is American).
+    language = (language or FALLBACK).replace("-", "_")
+    return "en_GB" if language == "en" else language
 
 
 def format_date(value: date | datetime | None, language: str) -> str:
@@ -223,3 +226,15 @@ def format_number(value, language: str, decimals: int | None = None) -> str:
         return format_decimal(value, format=pattern, locale=_locale(language))
     except (ValueError, LookupError):
         return format_decimal(value, format=pattern, locale=FALLBACK)
+
+
+def translate_here(msg, request=None) -> str:
+    """``msg`` as plain text in the language of the current request.
+
+    For messages that leave as plain strings (exception texts that code
+    elsewhere turns into ``str``, e.g. workflow guards' ``WorkflowException``):
+    ``str()`` of a message would be its English msgid with ``${name}``
+    placeholders unfilled.
+    """
+    request = request if request is not None else getRequest()
+    return translate_to(msg, request_language(request) if request else site_language())
