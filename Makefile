@@ -141,6 +141,30 @@ vendor-js: ## Re-vendor axe-core (AXE_CORE_VERSION) from npm into tests/browser/
 	  install -m 644 "$$tmp/package/LICENSE" $(AXE_VENDOR)/axe-core.LICENSE && \
 	  echo "axe-core $(AXE_CORE_VERSION) in $(AXE_VENDOR)/"
 
+# dwv, the DICOM viewer of src/cpms/imaging (and what its ES module imports:
+# konva, jszip, magic-wand-tool, mapped by the viewer page's import map):
+# pinned, fetched from npm, its built dist files committed.
+DWV_VERSION := 0.36.4
+DWV_DEPS := konva@10.2.0 jszip@3.10.1 magic-wand-tool@1.1.7
+DWV_VENDOR := src/cpms/imaging/static/dwv
+
+.PHONY: vendor-imaging-js
+vendor-imaging-js: ## Re-vendor dwv (DWV_VERSION) and its dependencies from npm into src/cpms/imaging/static/dwv/
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  cd "$$tmp" && for spec in dwv@$(DWV_VERSION) $(DWV_DEPS); do \
+	    name=$${spec%@*}; mkdir -p "$$name" && \
+	    tar xzf "$$(npm pack --silent "$$spec")" -C "$$name" || exit 1; done; \
+	  cd "$(CURDIR)" && rm -rf $(DWV_VENDOR) && mkdir -p $(DWV_VENDOR)/assets/workers && \
+	  install -m 644 "$$tmp/dwv/package/dist/dwv.min.js" "$$tmp/dwv/package/license.txt" $(DWV_VENDOR)/ && \
+	  install -m 644 "$$tmp"/dwv/package/dist/assets/workers/*.min.js $(DWV_VENDOR)/assets/workers/ && \
+	  install -m 644 "$$tmp/konva/package/konva.min.js" $(DWV_VENDOR)/konva.min.js && \
+	  install -m 644 "$$tmp/konva/package/LICENSE" $(DWV_VENDOR)/konva.LICENSE && \
+	  install -m 644 "$$tmp/jszip/package/dist/jszip.min.js" $(DWV_VENDOR)/jszip.min.js && \
+	  install -m 644 "$$tmp/jszip/package/LICENSE.markdown" $(DWV_VENDOR)/jszip.LICENSE && \
+	  install -m 644 "$$tmp/magic-wand-tool/package/dist/magic-wand.min.js" $(DWV_VENDOR)/magic-wand.min.js && \
+	  install -m 644 "$$tmp/magic-wand-tool/package/LICENSE.txt" $(DWV_VENDOR)/magic-wand.LICENSE && \
+	  echo "dwv $(DWV_VERSION) in $(DWV_VENDOR)/"
+
 .PHONY: screenshots
 screenshots: install system-deps ## Refresh docs/screenshots/ from the browser tests
 	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py tests/cases/test_workspace_screens.py

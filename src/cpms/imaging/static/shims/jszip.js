@@ -1,0 +1,2 @@
+// dwv imports "jszip"; jszip.min.js (loaded first) sets window.JSZip.
+export default window.JSZip;
