@@ -16,7 +16,9 @@ from zope.i18n import translate
 from zope.interface import Invalid
 from zope.schema import ValidationError
 
+from cpms import _
 from cpms import logger
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.core import roles
 from cpms.core.users import email_of
@@ -201,20 +203,36 @@ def notify_requester(obj, approved: bool):
         logger.warning("Access request %s: requester has no email", obj.getId())
         return
     portal_url = api.portal.get().absolute_url()
+    say = i18n.translator(i18n.user_language(obj.requester))
+    where = {"profile": obj.profile_label(), "centre": obj.provider_title()}
     if approved:
-        subject = "Your access request was approved"
-        body = (
-            f"Your request for the profile {obj.profile_label()} at "
-            f"{obj.provider_title()} was approved.\n\n"
-            f"You can now log in at {portal_url} and use the portal."
+        subject = say(_("Your access request was approved"))
+        body = "\n\n".join(
+            [
+                say(
+                    _(
+                        "Your request for the profile ${profile} at ${centre} "
+                        "was approved."
+                    ),
+                    **where,
+                ),
+                say(
+                    _("You can now log in at ${url} and use the portal."),
+                    url=portal_url,
+                ),
+            ]
         )
     else:
-        subject = "Your access request was not approved"
-        body = (
-            f"Your request for the profile {obj.profile_label()} at "
-            f"{obj.provider_title()} was not approved."
+        subject = say(_("Your access request was not approved"))
+        body = say(
+            _("Your request for the profile ${profile} at ${centre} was not approved."),
+            **where,
         )
     if obj.decision_message:
-        body += f"\n\nMessage from the coordinator:\n{obj.decision_message}"
-    body += f"\n\nYour requests: {portal_url}/@@request-access\n"
+        body += "\n\n" + say(_("Message from the coordinator:"))
+        body += f"\n{obj.decision_message}"
+    body += "\n\n" + say(
+        _("Your requests: ${url}"), url=f"{portal_url}/@@request-access"
+    )
+    body += "\n"
     mail.send(email, subject, body)

@@ -35,7 +35,9 @@ from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 from zope.interface import implementer
 
+from cpms import _
 from cpms import logger
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.users import email_of
@@ -323,13 +325,34 @@ def _send_warning(case, userid, until) -> bool:
     if not email:
         logger.warning("Guest %s has no email: no expiry warning", userid)
         return False
+    language = i18n.user_language(userid)
+    say = i18n.translator(language)
     mail.send(
         email,
-        f"Your guest access to case {case.Title()} ends soon",
-        f"Your guest access to the case {case.Title()} ends on "
-        f"{until:%Y-%m-%d %H:%M} UTC.\n\n"
-        f"Case: {case.absolute_url()}\n\n"
-        "If you still need it, ask the network's coordinator to extend it.\n",
+        say(_("Your guest access to case ${case} ends soon"), case=case.Title()),
+        "\n\n".join(
+            [
+                say(
+                    # The day as the reader writes it; the exact moment in
+                    # ISO form, which no reader across borders misreads.
+                    _(
+                        "Your guest access to the case ${case} ends on ${date} "
+                        "(${moment} UTC)."
+                    ),
+                    case=case.Title(),
+                    date=i18n.format_date(until, language),
+                    moment=f"{until:%Y-%m-%d %H:%M}",
+                ),
+                say(_("Case: ${url}"), url=case.absolute_url()),
+                say(
+                    _(
+                        "If you still need it, ask the network's coordinator to "
+                        "extend it."
+                    )
+                ),
+            ]
+        )
+        + "\n",
     )
     return True
 

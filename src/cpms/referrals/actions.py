@@ -25,10 +25,12 @@ from plone.dexterity.utils import createContentInContainer
 from plone.supermodel.exportimport import BaseHandler
 from zope.component import getUtility
 from zope.i18n import translate
+from zope.i18nmessageid import Message
 from zope.schema.interfaces import IVocabularyFactory
 
 from cpms import _
 from cpms import logger
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.core.roles import COORDINATOR
 from cpms.referrals import mail as referral_mail
@@ -65,13 +67,14 @@ class SpamGuard(Action):
             return {FORM_ERROR_MARKER: translate(problem, context=request)}
 
 
-def term_title(vocabulary: str, value, context) -> str:
+def term_title(vocabulary: str, value, context):
     if not value:
         return ""
     try:
-        return str(
-            getUtility(IVocabularyFactory, vocabulary)(context).getTerm(value).title
-        )
+        title = getUtility(IVocabularyFactory, vocabulary)(context).getTerm(value).title
+        # A catalogue message stays one, so each mail translates it for its
+        # reader; other titles (names of places) are text.
+        return title if isinstance(title, Message) else str(title)
     except LookupError:
         return str(value)
 
@@ -95,6 +98,9 @@ def create_referral(fields: dict, referral_id: str | None = None):
     country = term_title(
         "cpms.vocabularies.eu_eea_countries", fields["country"], container
     )
+    # Mails to a referrer without an account are written in the language
+    # they sent the form in.
+    language = i18n.request_language()
     referral = createContentInContainer(
         container,
         "Referral",
@@ -111,6 +117,7 @@ def create_referral(fields: dict, referral_id: str | None = None):
         question=fields.get("question"),
         consent_willing=bool(fields.get("consent")),
     )
+    referral.referrer_language = language
     # No local role for whoever happened to submit (anonymous or not): the
     # workflow alone decides who sees a referral.
     for principal, _roles in referral.get_local_roles():
@@ -141,45 +148,73 @@ def announce(referral) -> None:
         "cpms.vocabularies.eu_eea_countries", referral.country, referral
     )
     site = referral_mail.site_title()
-    mail.send(
-        coordinator_addresses(),
-        f"New referral {referral.getId()}"
-        + (" (urgent)" if referral.urgency == "urgent" else ""),
-        "\n".join(
-            [
-                f"A clinician of {referral.provider} ({country}) asks the "
-                "network for advice.",
-                "",
-                f"Expertise area: {area or 'not given'}",
-                f"Urgency: {urgency}",
-                "",
-                f"Review it (log in first): {referral.absolute_url()}",
-                "",
-                "The clinical summary stays in the portal.",
-                f"-- {site}",
-            ]
-        ),
-    )
+    for address in coordinator_addresses():
+        say = i18n.translator(i18n.address_language(address))
+        subject = (
+            _("New referral ${id} (urgent)", mapping={"id": referral.getId()})
+            if referral.urgency == "urgent"
+            else _("New referral ${id}", mapping={"id": referral.getId()})
+        )
+        mail.send(
+            address,
+            say(subject),
+            "\n".join(
+                [
+                    say(
+                        _(
+                            "A clinician of ${provider} (${country}) asks the "
+                            "network for advice."
+                        ),
+                        provider=referral.provider,
+                        country=country,
+                    ),
+                    "",
+                    say(
+                        _("Expertise area: ${area}"),
+                        area=area or say(_("not given")),
+                    ),
+                    say(_("Urgency: ${urgency}"), urgency=say(urgency)),
+                    "",
+                    say(
+                        _("Review it (log in first): ${url}"),
+                        url=referral.absolute_url(),
+                    ),
+                    "",
+                    say(_("The clinical summary stays in the portal.")),
+                    f"-- {site}",
+                ]
+            ),
+        )
     helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
+    say = i18n.translator(referral_mail.referrer_language(referral))
     mail.send(
         referral.clinician_email,
-        f"We received your referral ({referral.getId()})",
+        say(_("We received your referral (${id})"), id=referral.getId()),
         "\n".join(
             [
-                f"Dear {referral.clinician_name},",
+                say(_("Dear ${name},"), name=referral.clinician_name),
                 "",
-                "thank you for referring a patient to the network. Your "
-                f"reference is {referral.getId()}.",
+                say(
+                    _(
+                        "thank you for referring a patient to the network. Your "
+                        "reference is ${id}."
+                    ),
+                    id=referral.getId(),
+                ),
                 "",
-                "A coordinator will check whether the network's experts can "
-                "advise on the case. We may write to you for more "
-                "information. If the network accepts the case, you will "
-                "get an invitation to present it to the expert panel in the "
-                "portal, where you will record the patient's consent and "
-                "upload the medical records.",
+                say(
+                    _(
+                        "A coordinator will check whether the network's experts "
+                        "can advise on the case. We may write to you for more "
+                        "information. If the network accepts the case, you will "
+                        "get an invitation to present it to the expert panel in "
+                        "the portal, where you will record the patient's consent "
+                        "and upload the medical records."
+                    )
+                ),
                 "",
-                "Please do not reply with patient data by email.",
-                f"Questions: {helpdesk}" if helpdesk else "",
+                say(_("Please do not reply with patient data by email.")),
+                say(_("Questions: ${address}"), address=helpdesk) if helpdesk else "",
                 "",
                 f"-- {site}",
             ]

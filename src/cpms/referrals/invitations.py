@@ -20,9 +20,12 @@ from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.interface import alsoProvides
 
+from cpms import _
 from cpms import logger
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.identity import guests
+from cpms.referrals.mail import referrer_language
 from cpms.referrals.mail import site_title
 
 PENDING_KEY = "cpms.referrals.pending_invitations"
@@ -74,6 +77,8 @@ def invite(referral, case) -> str:
     userid = userid_for(email)
     actor = api.user.get_current().getId() or "system"
     portal_url = api.portal.get().absolute_url()
+    language = referrer_language(referral)
+    say = i18n.translator(language)
     if userid:
         # This mail announces the grant: no second "guest access" mail.
         grant = guests.grant_guest_access(
@@ -81,8 +86,13 @@ def invite(referral, case) -> str:
         )
         until = grant.until
         how = [
-            "You can now work on the case in the portal as a guest clinician, "
-            f"until {until:%d %B %Y}:",
+            say(
+                _(
+                    "You can now work on the case in the portal as a guest "
+                    "clinician, until ${date}:"
+                ),
+                date=i18n.format_date(until, language),
+            ),
             case.absolute_url(),
         ]
         record = f"Guest access for {userid} until {until:%Y-%m-%d}"
@@ -101,31 +111,54 @@ def invite(referral, case) -> str:
             )
         )
         how = [
-            "To work on the case in the portal as a guest clinician, log in "
-            f"with this email address ({email}) before {until:%d %B %Y}:",
+            say(
+                _(
+                    "To work on the case in the portal as a guest clinician, log "
+                    "in with this email address (${email}) before ${date}:"
+                ),
+                email=email,
+                date=i18n.format_date(until, language),
+            ),
             f"{portal_url}/login",
-            "Your access to the case opens at your first login and lasts until "
-            "that date.",
+            say(
+                _(
+                    "Your access to the case opens at your first login and lasts "
+                    "until that date."
+                )
+            ),
         ]
         record = f"Invitation sent to {email}, open until {until:%Y-%m-%d}"
     text = "\n".join(
         [
-            f"Dear {referral.clinician_name},",
+            say(_("Dear ${name},"), name=referral.clinician_name),
             "",
-            f"the network accepted your referral {referral.getId()}: a panel of "
-            "experts will discuss the case.",
+            say(
+                _(
+                    "the network accepted your referral ${id}: a panel of "
+                    "experts will discuss the case."
+                ),
+                id=referral.getId(),
+            ),
             "",
             *how,
             "",
-            "In the case, please record the patient's consent, complete the "
-            "pseudonymised details and upload the medical records the experts "
-            "need. The panel's outcome report is advice: you keep the "
-            "responsibility for the patient's care.",
+            say(
+                _(
+                    "In the case, please record the patient's consent, complete "
+                    "the pseudonymised details and upload the medical records "
+                    "the experts need. The panel's outcome report is advice: "
+                    "you keep the responsibility for the patient's care."
+                )
+            ),
             "",
             f"-- {site_title()}",
         ]
     )
-    mail.send(email, f"Your referral {referral.getId()} was accepted", text)
+    mail.send(
+        email,
+        say(_("Your referral ${id} was accepted"), id=referral.getId()),
+        text,
+    )
     logger.info("Referral %s: %s", referral.getId(), record)
     return record
 

@@ -7,6 +7,7 @@ server that is down never loses a referral or undoes a decision.
 
 from plone import api
 
+from cpms.core import i18n
 from cpms.core.users import email_of
 
 
@@ -26,3 +27,12 @@ def role_addresses(role: str) -> list[str]:
         else:
             userids.add(principal_id)
     return sorted({a for a in map(email_of, userids) if a})
+
+
+def referrer_language(referral) -> str:
+    """The language of mails to the referrer: their account's choice if
+    their address has an account, else the language they sent the form in."""
+    return i18n.address_language(
+        referral.clinician_email,
+        default=getattr(referral, "referrer_language", None),
+    )

@@ -15,24 +15,29 @@ never undoes a decision.
 from plone import api
 from Products.CMFCore.WorkflowCore import WorkflowException
 
+from cpms import _
 from cpms import logger
 from cpms.cases.case_id import create_case as create_case_with_id
 from cpms.collaboration import panel as panel_api
 from cpms.core import audit
+from cpms.core import i18n
 from cpms.core import mail
 from cpms.core.users import fullname
 from cpms.referrals import invitations
 from cpms.referrals import states
 from cpms.referrals.actions import term_title
+from cpms.referrals.mail import referrer_language
 from cpms.referrals.mail import site_title
 
 CASES = "cases"
 
 MESSAGE_REQUIRED = {
-    states.DECLINE: "A reason is required to decline a referral: "
-    "it is sent to the referrer.",
-    states.REQUEST_INFO: "Say what information you need: "
-    "the message is sent to the referrer.",
+    states.DECLINE: _(
+        "A reason is required to decline a referral: it is sent to the referrer."
+    ),
+    states.REQUEST_INFO: _(
+        "Say what information you need: the message is sent to the referrer."
+    ),
 }
 
 
@@ -45,7 +50,9 @@ def check_message(referral, event):
     transition = event.transition
     needs_message = transition is not None and transition.id in MESSAGE_REQUIRED
     if needs_message and not comment_of(event):
-        raise WorkflowException(MESSAGE_REQUIRED[transition.id])
+        raise WorkflowException(
+            i18n.translate_to(MESSAGE_REQUIRED[transition.id], i18n.request_language())
+        )
 
 
 def after_transition(referral, event):
@@ -57,30 +64,44 @@ def after_transition(referral, event):
         referral.decline_reason = comment
         tell_referrer(
             referral,
-            f"Your referral {referral.getId()}: the network cannot take the case",
+            _(
+                "Your referral ${id}: the network cannot take the case",
+                mapping={"id": referral.getId()},
+            ),
             [
-                "the network's coordinators reviewed your referral and cannot "
-                "take the case, for this reason:",
+                _(
+                    "the network's coordinators reviewed your referral and "
+                    "cannot take the case, for this reason:"
+                ),
                 "",
                 comment,
                 "",
-                "The national contact point for cross-border healthcare of "
-                "your country can tell you which other options exist.",
+                _(
+                    "The national contact point for cross-border healthcare of "
+                    "your country can tell you which other options exist."
+                ),
             ],
         )
     elif transition.id == states.REQUEST_INFO:
         tell_referrer(
             referral,
-            f"Your referral {referral.getId()}: more information needed",
+            _(
+                "Your referral ${id}: more information needed",
+                mapping={"id": referral.getId()},
+            ),
             [
-                "to review your referral, the network's coordinators need more "
-                "information:",
+                _(
+                    "to review your referral, the network's coordinators need "
+                    "more information:"
+                ),
                 "",
                 comment,
                 "",
-                "Please answer through the helpdesk form of the portal, giving "
-                "your reference, and without the patient's name or other "
-                "identifiers.",
+                _(
+                    "Please answer through the helpdesk form of the portal, "
+                    "giving your reference, and without the patient's name or "
+                    "other identifiers."
+                ),
                 f"{api.portal.get().absolute_url()}/helpdesk",
             ],
         )
@@ -89,16 +110,28 @@ def after_transition(referral, event):
     referral.reindexObject()
 
 
-def tell_referrer(referral, subject: str, lines: list[str]) -> None:
+def tell_referrer(referral, subject, lines: list) -> None:
+    """Mail the referrer in their language; ``lines`` are messages (translated)
+    or text (the coordinator's own words, a link: sent as they are)."""
     helpdesk = api.portal.get_registry_record("cpms.helpdesk_email", default="")
+    say = i18n.translator(referrer_language(referral))
     text = "\n".join(
-        [f"Dear {referral.clinician_name},", "", *lines, "", f"-- {site_title()}"]
+        [
+            say(_("Dear ${name},"), name=referral.clinician_name),
+            "",
+            *(say(line) for line in lines),
+            "",
+            f"-- {site_title()}",
+        ]
     )
-    mail.send(referral.clinician_email, subject, text, reply_to=helpdesk or None)
+    mail.send(referral.clinician_email, say(subject), text, reply_to=helpdesk or None)
 
 
 def country_title(referral) -> str:
-    return term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
+    # The case's nickname is stored text: the country's English name.
+    return str(
+        term_title("cpms.vocabularies.eu_eea_countries", referral.country, referral)
+    )
 
 
 def taking_centre(referral) -> str | None:

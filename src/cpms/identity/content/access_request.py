@@ -24,11 +24,11 @@ from cpms.core.validation import TextLine
 # The profiles one may ask for: token -> (label, site-wide role granted).
 PROFILES = {
     "healthcare-professional": (
-        "Healthcare professional",
+        _("Healthcare professional"),
         roles.HEALTHCARE_PROFESSIONAL,
     ),
-    "coordinator": ("Coordinator", roles.COORDINATOR),
-    "helpdesk": ("Helpdesk", roles.HELPDESK),
+    "coordinator": (_("Coordinator"), roles.COORDINATOR),
+    "helpdesk": (_("Helpdesk"), roles.HELPDESK),
 }
 PROFILE_VOCABULARY = SimpleVocabulary(
     [SimpleTerm(token, token, label) for token, (label, _role) in PROFILES.items()]
