@@ -4,12 +4,26 @@ The browser's Content-Type and the file name are the uploader's claims and
 are ignored: the bytes are sniffed (``filetype``: magic numbers).  Only
 documents and raster images a panel needs are accepted; anything that a
 browser could run (HTML, SVG, XML, JavaScript, Flash, executables) is refused.
+
+Documents that run code in the program that opens them are refused too:
+PDFs with JavaScript, launch actions, embedded files or XFA forms
+(``cpms.core.pdf.active_content``, pikepdf), office files with VBA macros
+(oletools' olevba) or embedded OLE objects (oletools' oleobj), OpenDocument
+files with macros or embedded objects, RTF with embedded objects. They are
+refused rather than cleaned, so what is stored is what the sender has; the
+message names the file and what was found.
 """
 
+import io
+import logging
 import re
+import zipfile
 from dataclasses import dataclass
 
 import filetype
+import olefile
+
+from cpms.core import pdf
 
 # mimetype -> what we call it in messages and in the "kind" of a file
 DOCUMENTS = {
@@ -54,6 +68,29 @@ ACTIVE_MARKUP = re.compile(
 SNIFF_BYTES = 8192
 
 
+# Office formats that are zip packages or OLE compound files.
+OOXML = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ODF = {
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+OLE_OFFICE = {"application/msword", "application/vnd.ms-excel"}
+OLE_OFFICE |= {"application/vnd.ms-powerpoint"}
+MACRO_ADVICE = (
+    "Save it again without macros (as .docx, .xlsx or .pptx, or as PDF), "
+    "then upload that copy."
+)
+OBJECT_ADVICE = (
+    "Save the embedded object as a file of its own and upload it separately, "
+    "or save the document as PDF."
+)
+
+
 class FileRefused(ValueError):
     """The upload is not acceptable; the message says why, for the user."""
 
@@ -80,9 +117,155 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def check(data: bytes, max_bytes: int | None = None) -> Verdict:
-    """The verdict on ``data``, or FileRefused with a message naming the problem."""
-    size = len(data)
+def _office_problems(mimetype: str, data: bytes) -> list[tuple[str, str]]:
+    """(what was found, how to fix it) for macros and embedded objects."""
+    from oletools import oleobj
+    from oletools import olevba
+
+    problems = []
+    names: list[str] = []
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                types = (
+                    archive.read("[Content_Types].xml")
+                    if "[Content_Types].xml" in names
+                    else b""
+                )
+        except (zipfile.BadZipFile, KeyError, RuntimeError):
+            raise FileRefused(
+                "The document could not be read (a damaged or encrypted archive)."
+            ) from None
+        lowered = [name.lower() for name in names]
+        if (
+            any(name.endswith("vbaproject.bin") for name in lowered)
+            or b"macroEnabled" in types
+            or any(name.startswith(("basic/", "scripts/")) for name in lowered)
+        ):
+            problems.append(("macros", MACRO_ADVICE))
+    # olevba knows Word, Excel and PowerPoint, OLE and OOXML; its own logging
+    # would put every upload's analysis into the instance's event log.
+    logging.getLogger("olevba").setLevel(logging.CRITICAL)
+    logging.getLogger("oleobj").setLevel(logging.CRITICAL)
+    try:
+        parser = olevba.VBA_Parser("upload", data=data)
+        try:
+            macros = parser.detect_vba_macros()
+        finally:
+            parser.close()
+    except Exception:  # noqa: BLE001 - olevba fails in many ways on odd files
+        macros = False
+    if macros and not problems:
+        problems.append(("macros", MACRO_ADVICE))
+    # Embedded objects: OLE compound files anywhere in a package other than
+    # the macro project counted above (embedded documents, packaged files,
+    # ActiveX controls), or an OLE document's own object storages.
+    embedded = False
+    if names:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in names:
+                if name.lower().endswith("vbaproject.bin") or name.endswith("/"):
+                    continue
+                with archive.open(name) as member:
+                    if member.read(len(olefile.MAGIC)) == olefile.MAGIC:
+                        embedded = True
+                        break
+    if not names and olefile.isOleFile(data):
+        # Word keeps embedded objects in ObjectPool, Excel in MBD storages;
+        # packaged files anywhere are an Ole10Native stream.
+        for ole in oleobj.find_ole("upload", data):
+            if ole is None:
+                continue
+            for entry in ole.listdir(streams=True, storages=True):
+                top, last = entry[0].lower(), entry[-1].lower()
+                if (
+                    top == "objectpool"
+                    or top.startswith("mbd")
+                    or last == "\x01ole10native"
+                ):
+                    embedded = True
+    if embedded:
+        problems.append(("an embedded object (OLE)", OBJECT_ADVICE))
+    return problems
+
+
+def _active_content(mimetype: str, opener) -> None:
+    """Refuse documents that run code or hide other files."""
+    if mimetype == pdf.PDF_MIMETYPE:
+        with opener() as stream:
+            found = pdf.active_content(stream)
+        if found:
+            raise FileRefused(
+                f"It contains {', '.join(found)}. Open it and print it to a new "
+                "PDF (Print, then Save as PDF), then upload that copy."
+            )
+        return
+    if mimetype in OOXML | ODF | OLE_OFFICE:
+        with opener() as stream:
+            data = stream.read()
+        problems = _office_problems(mimetype, data)
+        if problems:
+            what = " and ".join(found for found, _ in problems)
+            advice = " ".join(dict.fromkeys(advice for _, advice in problems))
+            raise FileRefused(f"It contains {what}. {advice}")
+    if mimetype == "application/rtf":
+        from oletools import rtfobj
+
+        with opener() as stream:
+            data = stream.read()
+        parser = rtfobj.RtfObjParser(data)
+        parser.parse()
+        if parser.objects:
+            raise FileRefused(f"It contains an embedded object (OLE). {OBJECT_ADVICE}")
+
+
+def check(data: bytes, max_bytes: int | None = None, filename: str = "") -> Verdict:
+    """The verdict on ``data``, or FileRefused with a message naming the problem
+    (and the file, when its name is given)."""
+    return _named(
+        filename,
+        _check,
+        data[:SNIFF_BYTES],
+        len(data),
+        lambda: io.BytesIO(data),
+        max_bytes,
+    )
+
+
+def check_file(value, max_bytes: int | None = None) -> Verdict:
+    """The verdict on a NamedBlobFile, reading its blob in pieces: a file of
+    hundreds of megabytes (a resumable upload) is not read into memory."""
+    with value.open() as stream:
+        head = stream.read(SNIFF_BYTES)
+    return _named(
+        value.filename or "", _check, head, value.getSize(), value.open, max_bytes
+    )
+
+
+def _named(filename, function, *args):
+    try:
+        return function(*args)
+    except FileRefused as refused:
+        if filename:
+            raise FileRefused(f"{filename} is refused. {refused}") from None
+        raise
+
+
+def _has_active_markup(opener) -> bool:
+    """ACTIVE_MARKUP anywhere in the file, read in overlapping pieces."""
+    tail = b""
+    with opener() as stream:
+        while True:
+            piece = stream.read(1 << 20)
+            if not piece:
+                return False
+            if ACTIVE_MARKUP.search(tail + piece):
+                return True
+            tail = piece[-64:]
+
+
+def _check(head: bytes, size: int, opener, max_bytes: int | None) -> Verdict:
     if size == 0:
         raise FileRefused("The file is empty.")
     if max_bytes is not None and size > max_bytes:
@@ -90,21 +273,19 @@ def check(data: bytes, max_bytes: int | None = None) -> Verdict:
             f"The file is {size / 1_048_576:.1f} MB; the limit is "
             f"{max_bytes / 1_048_576:.0f} MB."
         )
-    head = data[:SNIFF_BYTES]
-    kind = filetype.guess(head if len(data) > SNIFF_BYTES else data)
-    if kind is None and len(data) > SNIFF_BYTES:
-        # Office documents (zip) may need the whole archive to be recognised.
-        kind = filetype.guess(data)
+    # filetype reads no more than the first 8192 bytes, whatever it is given.
+    kind = filetype.guess(head)
     if kind is not None:
         if kind.mime in ACCEPTED:
+            _active_content(kind.mime, opener)
             return Verdict(kind.mime, ACCEPTED[kind.mime])
         raise FileRefused(
             f"Files of this type ({kind.mime}) are not accepted. Upload a PDF, "
             "an office document, a JPEG/PNG/GIF/WebP/TIFF image or a DICOM file."
         )
     if _looks_like_text(head):
-        stripped = data.lstrip()[:SNIFF_BYTES]
-        if ACTIVE_MARKUP.search(data):
+        stripped = head.lstrip()
+        if _has_active_markup(opener):
             if stripped.startswith((b"<svg", b"<?xml")) or b"<svg" in stripped.lower():
                 what = "SVG images"
             else:

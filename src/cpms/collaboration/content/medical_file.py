@@ -8,11 +8,14 @@ from plone.namedfile.field import NamedBlobImage
 from plone.namedfile.file import NamedBlobImage as NamedBlobImageValue
 from plone.supermodel import model
 from plone.supermodel.directives import primary
+from zope.component import getUtilitiesFor
+from zope.interface import Interface
 from zope.interface import implementer
 from zope.schema import ValidationError
 
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration import filecheck
+from cpms.collaboration import uploads
 from cpms.core.validation import TextLine
 
 DEFAULT_MAX_MB = 50
@@ -33,12 +36,23 @@ def max_bytes() -> int:
 
 
 def check_upload(value) -> bool:
-    """Field constraint: runs in the edit form and in REST alike."""
+    """Field constraint: runs in the edit form and in REST alike (and for a
+    resumable upload once its last piece arrived, with that limit)."""
+    limit = uploads.resumable_max_bytes() if uploads.resumable() else max_bytes()
     try:
-        filecheck.check(value.data, max_bytes())
+        filecheck.check_file(value, limit)
+        # Checks of slices above (imaging: DICOM with burned-in text), which
+        # this slice may not import: named utilities, FileRefused as here.
+        for _name, check in getUtilitiesFor(IMedicalFileCheck):
+            check(value)
     except filecheck.FileRefused as refused:
         raise MedicalFileRefused(str(refused)) from None
     return True
+
+
+class IMedicalFileCheck(Interface):
+    """A further check of an uploaded medical file (a callable utility that
+    raises ``filecheck.FileRefused`` with the message for the uploader)."""
 
 
 class IMedicalFile(model.Schema):
@@ -72,7 +86,7 @@ def normalize(obj) -> None:
     value = obj.file
     if value is None:
         return
-    verdict = filecheck.check(value.data)
+    verdict = filecheck.check_file(value)
     value.contentType = verdict.mimetype
     obj.kind = verdict.label
     if verdict.previewable:

@@ -1,0 +1,54 @@
+"""Resumable uploads (TUS) of a case's files: the limits, and the marker of
+the request in which the last piece of an upload becomes a file.
+
+plone.restapi's ``@tus-upload`` endpoint keeps the pieces of an upload in a
+directory on disk (``TUS_TMP_FILE_DIR``, else ``$CLIENT_HOME/tus-uploads``)
+and, once the last one arrives, hands the whole file to the same field
+deserializer as an ordinary upload: the file type, active-content and size
+checks of ``MedicalFile.file`` and every subscriber of a new file run on it
+as on any other. Only the size limit differs: a file sent in one request is
+held to ``cpms.collaboration.medical_file_max_size_mb``, one sent in pieces
+to ``cpms.uploads.max_size_mb``.
+"""
+
+from plone import api
+from zope.globalrequest import getRequest
+
+RESUMABLE_MARKER = "cpms.resumable_upload"
+DEFAULT_MAX_MB = 2048
+DEFAULT_THRESHOLD_MB = 20
+DEFAULT_CHUNK_MB = 8
+
+
+def _record(name: str, default: int) -> int:
+    try:
+        return int(api.portal.get_registry_record(name, default=default))
+    except (api.exc.InvalidParameterError, TypeError, ValueError):
+        return default
+
+
+def resumable_max_bytes() -> int:
+    """The largest file accepted through ``@tus-upload``."""
+    return _record("cpms.uploads.max_size_mb", DEFAULT_MAX_MB) * 1_048_576
+
+
+def threshold_bytes() -> int:
+    """Files above this size go through ``@tus-upload`` in the web UI."""
+    return (
+        _record("cpms.uploads.resumable_threshold_mb", DEFAULT_THRESHOLD_MB) * 1_048_576
+    )
+
+
+def chunk_bytes() -> int:
+    """The size of one piece the web UI sends (below the boundary's body cap)."""
+    return _record("cpms.uploads.chunk_size_mb", DEFAULT_CHUNK_MB) * 1_048_576
+
+
+def mark_resumable(request) -> None:
+    request.set(RESUMABLE_MARKER, True)
+
+
+def resumable(request=None) -> bool:
+    """Is this the request completing a resumable upload?"""
+    request = request if request is not None else getRequest()
+    return bool(request is not None and request.get(RESUMABLE_MARKER, False))
