@@ -9,9 +9,14 @@ import unicodedata
 from datetime import date
 
 from zope import schema
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 from zope.schema import Choice as BaseChoice
 from zope.schema import ValidationError
 from zope.schema.interfaces import ConstraintNotSatisfied
+
+from cpms import _
+from cpms.core import identifiers
 
 
 class FieldError(ValidationError):
@@ -25,55 +30,59 @@ class FieldError(ValidationError):
         return self.message
 
     def __str__(self):
+        # A translatable message (cpms.core.identifiers) reads, outside a
+        # request, as its default text with its variables filled in.
+        if isinstance(self.message, Message):
+            return translate(self.message)
         return self.message
 
 
-# One character before the "@" is enough to tell an address: "[^\s@]+@"
-# would rescan the rest of the text from every position of a long word
-# without "@" (quadratic: 15 s for 100 KB).
-EMAIL = re.compile(r"[^\s@]@[^\s@]+\.[A-Za-z]{2,}")
-# Eight or more digits, possibly grouped by spaces, dots or dashes: national
-# ids, health insurance or phone numbers, hospital record numbers.
-LONG_NUMBER = re.compile(r"\d(?:[\s.\-/]?\d){7,}")
-URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-# Dates of birth written out (12.03.2015, 2015-03-12, 12/03/15).
+# Dates written out (12.03.2015, 2015-03-12, 12/03/15): in a nickname, a
+# date is most likely a date of birth.
 FULL_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 
 
 def identifier_problem(text: str) -> str | None:
-    """What in ``text`` looks like a direct identifier of a patient, if any."""
-    if not text:
-        return None
-    if EMAIL.search(text):
-        return "an e-mail address"
-    if LONG_NUMBER.search(text):
-        return "a long number (an id, record or phone number)"
-    if URL.search(text):
-        return "a web address"
+    """What in ``text`` looks like a direct identifier of a patient, if any.
+
+    The first finding that refuses the text (cpms.core.identifiers), in
+    words: "an e-mail address".
+    """
+    for finding in identifiers.refusals(text or ""):
+        return identifiers.describe(finding)
     return None
+
+
+class IdentifierCheck:
+    """A field constraint: refuse what looks like a direct identifier.
+
+    The field's warnings (``identifiers.warnings``) are not refused; the
+    forms show them after saving (cpms.cases.identifiers), and ``label``
+    says which field they are about.
+    """
+
+    def __init__(self, label):
+        self.label = label
+
+    def __call__(self, value):
+        for finding in identifiers.refusals(value or ""):
+            raise FieldError(identifiers.message(self.label, finding))
+        return True
 
 
 def no_identifiers(label):
     """A constraint for free text: refuse what looks like a direct identifier."""
-
-    def check(value):
-        problem = identifier_problem(value)
-        if problem:
-            raise FieldError(
-                f"{label}: this looks like {problem}. Cases are pseudonymised: "
-                "leave out anything that identifies the patient directly."
-            )
-        return True
-
-    return check
+    return IdentifierCheck(label)
 
 
 def nickname_constraint(value):
-    no_identifiers("Nickname")(value)
+    no_identifiers(_("Nickname"))(value)
     if FULL_DATE.search(value):
         raise FieldError(
-            "Nickname: this looks like a date. Do not use a date of birth; "
-            "give the year of birth or the age band in their own fields."
+            _(
+                "Nickname: this looks like a date. Do not use a date of birth; "
+                "give the year of birth or the age band in their own fields."
+            )
         )
     return True
 
