@@ -19,6 +19,7 @@ from plone import api
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 from zope.i18nmessageid import Message
+from zope.interface.interfaces import ComponentLookupError
 
 DOMAIN = "cpms"
 FALLBACK = "en"
@@ -237,4 +238,8 @@ def translate_here(msg, request=None) -> str:
     placeholders unfilled.
     """
     request = request if request is not None else getRequest()
-    return translate_to(msg, request_language(request) if request else site_language())
+    try:
+        language = request_language(request)
+    except (ComponentLookupError, api.exc.CannotGetPortalError):
+        language = FALLBACK  # outside a site (scripts, plain unit tests)
+    return translate_to(msg, language)
