@@ -40,6 +40,7 @@ from zExceptions import NotFound
 from zope.interface import alsoProvides
 
 from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
 
 # Methods a Plone site answers (plone.rest services, forms, CORS preflight),
@@ -267,6 +268,11 @@ def json_body_problem(body: bytes | str) -> str | None:
         problem = text_problem(comment, single_line=False, max_length=TEXT_MAX)
         if problem:
             return f"comment: {problem}"
+        # A comment asks for or gives information about the case: it is
+        # case data, kept in the workflow history and mailed.
+        refusal = identifier_refusal("comment", comment)
+        if refusal:
+            return refusal
     return None
 
 

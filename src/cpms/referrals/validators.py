@@ -13,11 +13,11 @@ from collective.easyform.interfaces import IFieldValidator
 from plone import api
 from plone.keyring.interfaces import IKeyManager
 from zope.component import getUtility
+from zope.i18n import translate
 from zope.interface import provider
 
 from cpms import _
-from cpms.core.validation import FULL_DATE
-from cpms.core.validation import identifier_problem
+from cpms.core import identifiers
 from cpms.referrals.vocabularies import OTHER_COUNTRY
 
 OUTSIDE_EU_EEA = _(
@@ -39,14 +39,19 @@ def eu_eea_country(value, **kwargs):
 def no_identifiers(value, **kwargs):
     """The case's own rule (cpms.core.validation), so that what the form
     accepts fits the case an accepted referral becomes."""
-    problem = identifier_problem(value or "")
-    if not problem and FULL_DATE.search(value or ""):
-        problem = "a date (of birth?)"
-    if problem:
-        return (
-            f"This looks like {problem}. Please leave out anything that "
-            "identifies the patient directly: describe the patient with age, "
-            "sex and clinical facts only."
+    findings = identifiers.refusals(value or "")
+    if findings:
+        finding = findings[0]
+        return _(
+            "referral_identifier_found",
+            default='This looks like ${what}: "${found}". ${fix} Please leave '
+            "out anything that identifies the patient directly: describe the "
+            "patient with age, sex and clinical facts only.",
+            mapping={
+                "what": identifiers.describe(finding),
+                "found": finding.text,
+                "fix": translate(finding.how_to_fix),
+            },
         )
 
 

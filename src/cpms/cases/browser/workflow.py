@@ -28,6 +28,7 @@ from cpms.cases.sharing import GroupRoleError
 from cpms.cases.sharing import check_grant
 from cpms.cases.utils import find_case
 from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
 
 # Who keeps Plone's toolbar keeps its workflow forms (cpms.theme.admin_ui).
@@ -41,6 +42,9 @@ class CaseStatusModifyView(ContentStatusModifyView):
         problem = text_problem(comment or "", single_line=False, max_length=TEXT_MAX)
         if problem:
             return self.back_to_history(f"Comment: {problem}", workflow_action)
+        refusal = identifier_refusal("Comment", comment)
+        if refusal:
+            return self.back_to_history(refusal, workflow_action)
         # Nothing of a refused transition may be kept (the effective date
         # Plone's view sets first, for one); a savepoint, not a doomed
         # transaction, so that folder_publish may go on with other items.

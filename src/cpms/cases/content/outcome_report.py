@@ -50,6 +50,9 @@ class IOutcomeReport(model.Schema):
         title=_("References"),
         description=_("Literature and guidelines, one per line."),
         required=False,
+        # An author's name in a reference only warns (cpms.core.identifiers
+        # reads "et al.", a DOI, a journal's year); anything else refuses.
+        constraint=no_identifiers("References"),
     )
 
     liability_statement = Text(

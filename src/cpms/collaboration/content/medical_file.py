@@ -17,6 +17,7 @@ from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration import filecheck
 from cpms.collaboration import uploads
 from cpms.core.validation import TextLine
+from cpms.core.validation import no_identifiers
 
 DEFAULT_MAX_MB = 50
 
@@ -38,6 +39,9 @@ def max_bytes() -> int:
 def check_upload(value) -> bool:
     """Field constraint: runs in the edit form and in REST alike (and for a
     resumable upload once its last piece arrived, with that limit)."""
+    # The file's name is shown and downloaded with it: "Scan of John Doe.pdf"
+    # names the patient as well as a title would.
+    no_identifiers("File name")(getattr(value, "filename", None) or "")
     limit = uploads.resumable_max_bytes() if uploads.resumable() else max_bytes()
     try:
         filecheck.check_file(value, limit)

@@ -14,6 +14,7 @@ from zope.interface import invariant
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration.ical import localize
 from cpms.core.validation import Text
+from cpms.core.validation import no_identifiers
 
 
 class IMeeting(model.Schema):
@@ -39,6 +40,7 @@ class IMeeting(model.Schema):
         title="Agenda",
         description="Shown in the portal only, never in mails or calendar files.",
         required=False,
+        constraint=no_identifiers("Agenda"),
     )
 
     # Set once when the meeting is created (secret room name): not editable.

@@ -8,6 +8,7 @@ from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
 from cpms.referrals import states
 from cpms.referrals.validators import make_token
@@ -53,6 +54,10 @@ class ReferralTransition(BrowserView):
             problem = text_problem(self.comment, single_line=False, max_length=TEXT_MAX)
             if problem:
                 self.error = f"Message: {problem}"
+                return self.index()
+            refusal = identifier_refusal("Message", self.comment)
+            if refusal:
+                self.error = refusal
                 return self.index()
             try:
                 # Not api.content.transition: it hides the workflow's own

@@ -15,6 +15,7 @@ from cpms import _
 from cpms.core.validation import Bool
 from cpms.core.validation import Text
 from cpms.core.validation import TextLine
+from cpms.core.validation import no_identifiers
 
 
 class IReferral(model.Schema):
@@ -49,8 +50,13 @@ class IReferral(model.Schema):
         title=_("Case summary"),
         description=_("Pseudonymised: no names, addresses or identifiers."),
         required=True,
+        constraint=no_identifiers("Case summary"),
     )
-    question = Text(title=_("Question to the experts"), required=False)
+    question = Text(
+        title=_("Question to the experts"),
+        required=False,
+        constraint=no_identifiers("Question to the experts"),
+    )
     consent_willing = Bool(
         title=_("Will obtain the patient's consent and upload the records"),
         default=False,
