@@ -9,6 +9,7 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 from plone import api
 from zope.event import notify
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.utils import local_roles
 from cpms.collaboration.events import LeadAppointed
@@ -160,11 +161,12 @@ def remove(case, userid: str) -> None:
     notify(PanelMemberRemoved(case, userid))
 
 
+# Messages: a page or PDF translates them for its reader; JSON gives English.
 ROLE_LABELS = {
-    PANEL_LEAD: "Panel lead",
-    PANEL_MEMBER: "Panel member",
-    GUEST_CLINICIAN: "Guest clinician",
-    OWNER: "Enrolling clinician",
+    PANEL_LEAD: _("Panel lead"),
+    PANEL_MEMBER: _("Panel member"),
+    GUEST_CLINICIAN: _("Guest clinician"),
+    OWNER: _("Enrolling clinician"),
 }
 ROLE_ORDER = (PANEL_LEAD, PANEL_MEMBER, GUEST_CLINICIAN, OWNER)
 

@@ -1,7 +1,10 @@
 """The outcome report as a PDF (fpdf2), from plain data.
 
 ``report_data`` reads an OutcomeReport (and its case) into ``ReportData``;
-``render`` lays it out.  A Unicode TrueType font (DejaVu, Debian package
+``render`` lays it out.  The PDF is written in the report's language (its
+field ``report_language``; without one the panel lead's preferred language):
+headings, the statement on responsibility, roles and dates; what the panel
+wrote stays as written.  A Unicode TrueType font (DejaVu, Debian package
 fonts-dejavu-core) is used when present so that names in any EU language
 print correctly; otherwise the PDF core font with a Latin-1 fallback.
 """
@@ -14,20 +17,33 @@ from fpdf import FPDF
 from plone import api
 from plone.base.utils import safe_text
 
+from cpms import _
+from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
 from cpms.cases.utils import find_case
 from cpms.collaboration.panel import panel
+from cpms.core import i18n
 from cpms.core import permissions
+from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
+from cpms.core.roles import PANEL_LEAD
+from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/local/share/fonts/truetype/dejavu"),
 )
-LIABILITY_DEFAULT = (
+LIABILITY_DEFAULT = _(
     "This report gives the panel's expert advice. The treating clinician keeps "
     "the legal responsibility for the patient's diagnosis and care."
 )
+
+# The roles as the report has always named them, in the report's language.
+ROLE_TITLES = {
+    PANEL_LEAD: _("Panel Lead"),
+    PANEL_MEMBER: _("Panel Member"),
+    GUEST_CLINICIAN: _("Guest Clinician"),
+}
 
 
 @dataclass
@@ -40,19 +56,24 @@ class ReportData:
     recommendations: str = ""
     treatment_plan: str = ""
     references: str = ""
-    liability: str = LIABILITY_DEFAULT
+    liability: str = LIABILITY_DEFAULT  # a message is printed translated
     signer: str = ""
     signed_on: str = ""  # a readable date; empty while unsigned
     url: str = ""
+    language: str = "en"
 
 
 class _PDF(FPDF):
     footer_text = ""
 
+    page_label = "page"
+
     def footer(self):
         self.set_y(-12)
         self.set_font(self.body_font, size=8)
-        self.cell(0, 5, f"{self.footer_text}  -  page {self.page_no()}/{{nb}}")
+        self.cell(
+            0, 5, f"{self.footer_text}  -  {self.page_label} {self.page_no()}/{{nb}}"
+        )
 
 
 def _fonts(pdf: _PDF) -> tuple[str, bool]:
@@ -76,10 +97,13 @@ def render(data: ReportData) -> bytes:
             return value
         return value.encode("latin-1", "replace").decode("latin-1")
 
-    pdf.footer_text = text(f"{data.network} - case {data.case_id}")
-    pdf.set_title(text(f"Outcome report {data.case_id}"))
+    say = i18n.translator(data.language)
+    pdf.footer_text = text(f"{data.network} - " + say(_("case ${id}"), id=data.case_id))
+    pdf.page_label = text(say(_("page")))
+    pdf.set_title(text(say(_("Outcome report ${id}"), id=data.case_id)))
     pdf.set_author(text(data.network))
     pdf.set_creator("CPMS portal")
+    pdf.set_lang(data.language)
     pdf.alias_nb_pages()
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
@@ -87,37 +111,52 @@ def render(data: ReportData) -> bytes:
     pdf.set_font(family, "B", 11)
     pdf.multi_cell(0, 6, text(data.network), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "B", 17)
-    pdf.multi_cell(0, 9, "Outcome report", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, text(say(_("Outcome report"))), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 11)
     pdf.multi_cell(
         0,
         6,
-        text(f"Case {data.case_id} ({data.nickname})"),
+        text(
+            say(_("Case ${id} (${nickname})"), id=data.case_id, nickname=data.nickname)
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(3)
 
-    def section(title: str, body: str) -> None:
+    def section(title, body: str) -> None:
         pdf.set_font(family, "B", 12)
-        pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, text(say(title)), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 10.5)
         pdf.multi_cell(0, 5.5, text(body.strip() or "-"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
-    section("Panel", "\n".join(data.panel) or "-")
-    section("Findings", data.findings)
-    section("Recommendations", data.recommendations)
-    section("Treatment plan", data.treatment_plan)
-    section("References", data.references)
-    section("Responsibility", data.liability or LIABILITY_DEFAULT)
+    section(_("Panel"), "\n".join(data.panel) or "-")
+    section(_("Findings"), data.findings)
+    section(_("Recommendations"), data.recommendations)
+    section(_("Treatment plan"), data.treatment_plan)
+    section(_("References"), data.references)
+    section(_("Responsibility"), say(data.liability or LIABILITY_DEFAULT))
     if data.signer:
-        section("Signed", f"Signed by {data.signer} on {data.signed_on}.")
+        section(
+            _("Signed"),
+            say(
+                _("Signed by ${name} on ${date}."),
+                name=data.signer,
+                date=data.signed_on,
+            ),
+        )
     else:
-        section("Signed", "Not signed yet: this is a draft.")
+        section(_("Signed"), say(_("Not signed yet: this is a draft.")))
     if data.url:
         pdf.set_font(family, "", 8)
-        pdf.multi_cell(0, 4, text(f"Online: {data.url}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            4,
+            text(say(_("Online: ${url}"), url=data.url)),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     return bytes(pdf.output())
 
 
@@ -145,23 +184,50 @@ def _first(obj, names, default=None):
     return default
 
 
-def _date(value) -> str:
+def _date(value, language: str) -> str:
     if value is None:
         return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d %B %Y")
     if hasattr(value, "asdatetime"):  # Zope DateTime
-        return value.asdatetime().strftime("%d %B %Y")
+        value = value.asdatetime()
+    if hasattr(value, "strftime"):
+        return i18n.format_date(value, language)
     return str(value)
 
 
-def report_data(report) -> ReportData:
+def _liability(report):
+    """The report's statement; the catalogue message when it is the fixed
+    one, so that it is printed in the report's language."""
+    value = _first(report, ("liability_statement", "liability", "disclaimer"))
+    if value is None or value == LIABILITY_STATEMENT:
+        return LIABILITY_STATEMENT if value is not None else LIABILITY_DEFAULT
+    return _plain(value) or LIABILITY_DEFAULT
+
+
+def report_language(report, case=None) -> str:
+    """The report's chosen language; else the lead's (the signer's, or the
+    case's panel lead's) preferred language; else the site default."""
+    chosen = getattr(report, "report_language", None)
+    if chosen:
+        return chosen
+    lead = _first(report, ("signed_by", "signer"))
+    if not lead and case is not None:
+        lead = next(
+            (p["userid"] for p in panel(case) if PANEL_LEAD in p["roles"]), None
+        )
+    return i18n.user_language(lead)
+
+
+def report_data(report, language: str | None = None) -> ReportData:
+    """The report's data, in ``language`` (by default ``report_language``)."""
     case = find_case(report)
+    language = language or report_language(report, case)
+    say = i18n.translator(language)
     network = api.portal.get_registry_record(
         "cpms.collaboration.network_name", default="European Reference Network"
     )
     members = [
-        f"{p['fullname']} ({', '.join(r for r in p['roles'] if r != OWNER)})"
+        f"{p['fullname']} "
+        f"({', '.join(say(ROLE_TITLES.get(r, r)) for r in p['roles'] if r != OWNER)})"
         for p in panel(case)
         if set(p["roles"]) - {OWNER}
     ]
@@ -175,13 +241,13 @@ def report_data(report) -> ReportData:
         recommendations=_plain(_first(report, ("recommendations",))),
         treatment_plan=_plain(_first(report, ("treatment_plan", "treatment"))),
         references=_plain(_first(report, ("references",))),
-        liability=_plain(
-            _first(report, ("liability_statement", "liability", "disclaimer"))
-        )
-        or LIABILITY_DEFAULT,
+        liability=_liability(report),
         signer=fullname(signer) if signer else "",
-        signed_on=_date(_first(report, ("signed_on", "signed_date", "signature_date"))),
+        signed_on=_date(
+            _first(report, ("signed_on", "signed_date", "signature_date")), language
+        ),
         url=report.absolute_url(),
+        language=language,
     )
 
 

@@ -17,7 +17,8 @@ from cpms.core.validation import Text
 from cpms.core.validation import TextLine
 from cpms.core.validation import no_identifiers
 
-LIABILITY_STATEMENT = (
+# A catalogue message: pages and the PDF give it in their reader's language.
+LIABILITY_STATEMENT = _(
     "This report gives the advice of an expert panel of the network. It is not "
     "a prescription. The clinician who treats the patient decides on the care "
     "and keeps the full legal and medical responsibility for the patient."
@@ -61,6 +62,17 @@ class IOutcomeReport(model.Schema):
         required=False,
     )
 
+    report_language = schema.Choice(
+        title=_("Language of the PDF"),
+        description=_(
+            "The downloadable report (its headings and the statement on "
+            "responsibility) is written in this language. Without a choice: "
+            "the language the panel lead chose in their preferences."
+        ),
+        vocabulary="plone.app.vocabularies.SupportedContentLanguages",
+        required=False,
+    )
+
     signed_by = TextLine(
         title=_("Signed by"),
         description=_("User id of the panel lead who signed the report."),
@@ -80,6 +92,7 @@ class OutcomeReport(Item):
     """An outcome report; unsigned until the panel lead signs it."""
 
     liability_statement = LIABILITY_STATEMENT
+    report_language = None
     signed_by = None
     signed_on = None
 
