@@ -293,6 +293,8 @@ def refuse_malformed_request(event):
     content_type = (request.getHeader("Content-Type") or "").lower()
     if content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
         return
+    if content_type.startswith("application/offset+octet-stream"):
+        return  # a piece of a resumable upload (@tus-upload): bytes, not JSON
     body = request.get("BODY") or b""
     if len(body) > MAX_BODY:
         raise HTTPRequestEntityTooLarge(

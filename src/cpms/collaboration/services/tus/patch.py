@@ -1,0 +1,91 @@
+"""PATCH @tus-upload/<id>: one piece of a resumable upload.
+
+plone.restapi's own service, made strict where it trusts the client: a piece
+must start where the stored part ends (``Upload-Offset`` as HEAD answers it;
+409 otherwise, as the TUS protocol says) and may not run past the announced
+length; when the last piece arrives, the file goes through the type's field
+checks like any upload, and a refusal answers 400 in the portal's error
+shape naming the file and the reason (plone.restapi's own answer is lost
+behind a 204) and drops the stored pieces.
+"""
+
+import re
+
+from plone.restapi.services.content.tus import UploadPatch as BaseUploadPatch
+from zExceptions import BadRequest
+
+from cpms.collaboration import uploads
+from cpms.core.concurrency import Conflict
+
+
+def _message(errors) -> str:
+    """One line naming each field and its problem.
+
+    plone.restapi's deserializer raises BadRequest with a list of
+    ``{"message", "field", "error"}`` (older versions: the list's repr in a
+    DeserializationError, answered by the TUS service as an error dict).
+    """
+    if isinstance(errors, str):
+        found = _FIELD_ERROR.findall(errors)
+        return "; ".join(f"{field}: {text}" for _, text, field in found) or errors
+    if isinstance(errors, list):
+        return "; ".join(
+            f"{item.get('field', '')}: {item.get('message', '')}".lstrip(": ")
+            for item in errors
+            if isinstance(item, dict)
+        )
+    return str(errors)
+
+
+_FIELD_ERROR = re.compile(r"'message': (['\"])(.*?)\1, 'field': '([^']*)'")
+
+
+class UploadPatch(BaseUploadPatch):
+    def reply(self):
+        tus_upload = self.tus_upload()
+        if tus_upload is None or not self.check_tus_version():
+            return super().reply()
+        uploads.mark_resumable(self.request)
+        try:
+            offset = int(self.request.getHeader("Upload-Offset", ""))
+        except ValueError:
+            offset = None
+        try:
+            piece = int(self.request.getHeader("Content-Length") or 0)
+        except ValueError:
+            piece = 0
+        stored, length = tus_upload.offset(), tus_upload.length()
+        if offset is not None:
+            if stored == length and offset + piece == length and offset < stored:
+                # Zope redoing the request that completed the upload (after a
+                # ConflictError): the bytes are on disk, only the file is not.
+                self.check_add_modify_permission(
+                    tus_upload.metadata().get("mode", "create")
+                )
+                tus_upload.finished = True
+                self.create_or_modify_content(tus_upload)
+                self.request.response.setHeader("Tus-Resumable", "1.0.0")
+                self.request.response.setHeader("Upload-Offset", str(stored))
+                return self.reply_no_content()
+            if offset != stored:
+                raise Conflict(
+                    f"Upload-Offset: {stored} bytes are stored; send the rest "
+                    f"from there (HEAD answers the offset), not from {offset}."
+                )
+            if offset + piece > length:
+                raise BadRequest(
+                    f"Upload-Offset: this piece ends at {offset + piece} bytes, "
+                    f"past the announced Upload-Length of {length}."
+                )
+        return super().reply()
+
+    def create_or_modify_content(self, tus_upload):
+        try:
+            error = super().create_or_modify_content(tus_upload)
+        except BadRequest as refused:
+            error = {"error": {"message": refused.args[0] if refused.args else ""}}
+        if error is not None:
+            # The pieces are dropped: the file must be sent again, fixed.
+            tus_upload.close()
+            tus_upload.cleanup()
+            raise BadRequest(_message(error["error"].get("message")))
