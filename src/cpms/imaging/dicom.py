@@ -208,7 +208,8 @@ def _strip_free_text(dataset: Dataset) -> None:
             delattr(dataset, keyword)
     dataset.walk(walk)
     # Overlays (60xx) and curves (50xx) can carry burned-in text.
-    for tag in [t for t in dataset.keys() if t.group & 0xFF00 in (0x6000, 0x5000)]:
+    overlays = [e.tag for e in dataset if e.tag.group & 0xFF00 in (0x6000, 0x5000)]
+    for tag in overlays:
         del dataset[tag]
 
 
@@ -240,7 +241,10 @@ def _int(value) -> int | None:
 
 
 def deidentify(
-    data: bytes, seed: str, confirmed_by: str | None = None, when: datetime | None = None
+    data: bytes,
+    seed: str,
+    confirmed_by: str | None = None,
+    when: datetime | None = None,
 ) -> Instance:
     """The de-identified image; raises NotDicom or BurnedIn.
 

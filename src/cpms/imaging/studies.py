@@ -18,6 +18,7 @@ from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 
+import pydicom
 from plone import api
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
@@ -80,7 +81,9 @@ def expand(files: list[tuple[str, bytes]], limit: int | None = None) -> list:
                     raise UploadRefused([(name, f"more than {MAX_FILES} files")])
                 out.extend((f"{name}/{m.filename}", archive.read(m)) for m in members)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
-                raise UploadRefused([(name, f"the zip cannot be read ({error})")])
+                raise UploadRefused(
+                    [(name, f"the zip cannot be read ({error})")]
+                ) from None
         else:
             total += len(data)
             if total > limit:
@@ -105,7 +108,7 @@ def deidentify_all(case, files, confirmed_by: str | None) -> list[dicom.Instance
         except dicom.BurnedIn as error:
             refusals.append((name, str(error)))
         except Exception as error:  # noqa: BLE001 - any unreadable file is refused by name
-            logger.info("DICOM file %s refused: %r", name, error)
+            logger.warning("DICOM file %s refused: %r", name, error, exc_info=True)
             refusals.append((name, "this DICOM file cannot be read"))
     if not files:
         refusals.append(("files", "no file was sent"))
@@ -119,10 +122,10 @@ def deidentify_all(case, files, confirmed_by: str | None) -> list[dicom.Instance
 def _sop_class(data: bytes) -> str:
     if not dicom.is_dicom(data):
         raise dicom.NotDicom("This is not a DICOM file.")
-    import pydicom
-
-    meta = pydicom.filereader.read_file_meta_info(io.BytesIO(data))
-    return str(meta.get("MediaStorageSOPClassUID", ""))
+    header = pydicom.dcmread(
+        io.BytesIO(data), stop_before_pixels=True, specific_tags=["SOPClassUID"]
+    )
+    return str(header.file_meta.get("MediaStorageSOPClassUID", ""))
 
 
 def _series_title(instance: dicom.Instance) -> str:
@@ -135,9 +138,11 @@ def _series_title(instance: dicom.Instance) -> str:
 
 def find_series(case, series_uid: str):
     for obj in case.objectValues():
-        if getattr(obj, "portal_type", None) == SERIES_TYPE:
-            if obj.series_uid == series_uid:
-                return obj
+        if (
+            getattr(obj, "portal_type", None) == SERIES_TYPE
+            and obj.series_uid == series_uid
+        ):
+            return obj
     return None
 
 
