@@ -19,8 +19,9 @@ from zope.lifecycleevent import ObjectModifiedEvent
 
 from cpms.core import roles
 from cpms.demo import DEMO_TAG
+from cpms.public import consent_pdf
 from cpms.public import states
-from cpms.public.vocabularies import CONSENT_KINDS
+from cpms.public.vocabularies import EU_LANGUAGES
 from cpms.public.vocabularies import language_name
 
 
@@ -275,19 +276,12 @@ NEWSLETTERS = [
     ),
 ]
 
-# (language, kind, version)
+# (language, kind, version): every kind in each of the 24 official EU
+# languages, from the texts of cpms.public.consent_texts.
 CONSENT_FORMS = [
-    ("en", "care", "3.0"),
-    ("en", "registries", "2.1"),
-    ("en", "research", "1.4"),
-    ("de", "care", "3.0"),
-    ("de", "research", "1.4"),
-    ("fr", "care", "3.0"),
-    ("fr", "registries", "2.1"),
-    ("es", "care", "3.0"),
-    ("it", "care", "2.0"),
-    ("pl", "care", "3.0"),
-    ("nl", "registries", "2.1"),
+    (language, kind, consent_pdf.versions()[kind])
+    for language in EU_LANGUAGES
+    for kind in consent_pdf.KINDS
 ]
 
 
@@ -383,34 +377,51 @@ def _newsletters(folder):
         _publish(issue)
 
 
+def _consent_form_fields(language: str, kind: str, version: str) -> dict:
+    text = consent_pdf.text(language)
+    name = language_name(language)
+    return {
+        "title": f"{kind.capitalize()} consent, {name} (demo)",
+        # What the patient reads, in the patient's language.
+        "description": f"{text['kinds'][kind]['title']} ({text['name']}, "
+        f"{text['labels']['version']} {version})",
+        "form_language": language,
+        "kind": kind,
+        "version": version,
+    }
+
+
 def _consent_forms(folder):
-    kinds = dict(CONSENT_KINDS)
     for language, kind, version in CONSENT_FORMS:
         form_id = f"{kind}-{language}"
-        if form_id in folder:
+        fields = _consent_form_fields(language, kind, version)
+        form = folder.get(form_id)
+        if form is not None:
+            # A demo form of an earlier demo (English text under another
+            # language's name) gets this one's text and PDF; anything an
+            # editor made is left alone.
+            if DEMO_TAG not in form.Subject() or (
+                form.Description() == fields["description"]
+            ):
+                continue
+            for name, value in fields.items():
+                setattr(form, name, value)
+            form.file = _consent_pdf(language, kind)
+            notify(ObjectModifiedEvent(form))
             continue
-        name = language_name(language)
-        title = f"{kind.capitalize()} consent, {name} (demo)"
-        lines = [
-            f"Language: {name}. Version {version}.",
-            f"Purpose: {kinds[kind]}.",
-            "I agree that my doctor shares pseudonymised information about my "
-            "condition with experts of the network, who advise my doctor.",
-            "Signature of the patient or legal representative: ______________",
-            "Date: ____________",
-        ]
         form = api.content.create(
             container=folder,
             type="ConsentForm",
             id=form_id,
-            title=title,
-            description=f"For {kinds[kind].split(':')[0].lower()}, "
-            f"in {name}, version {version}.",
-            form_language=language,
-            kind=kind,
-            version=version,
-            file=NamedBlobFile(
-                demo_pdf(title, lines), filename=f"consent-{kind}-{language}.pdf"
-            ),
+            file=_consent_pdf(language, kind),
+            **fields,
         )
         _publish(form)
+
+
+def _consent_pdf(language: str, kind: str) -> NamedBlobFile:
+    return NamedBlobFile(
+        consent_pdf.render(language, kind),
+        filename=consent_pdf.filename(language, kind),
+        contentType="application/pdf",
+    )

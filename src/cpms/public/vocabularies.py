@@ -12,6 +12,8 @@ from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
+from cpms.public import consent_pdf
+
 FAQ_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("eu-login", "EU Login"),
     ("access", "Access to the portal"),
@@ -57,6 +59,13 @@ def language_name(code: str) -> str:
     return language.name.split(" (")[0].removeprefix("Modern ")
 
 
+def native_language_name(code: str) -> str:
+    """A language's name in itself ("Deutsch"), where a consent text gives it."""
+    if code in consent_pdf.languages():
+        return consent_pdf.text(code)["name"]
+    return ""
+
+
 def _vocabulary(pairs) -> SimpleVocabulary:
     return SimpleVocabulary(
         [SimpleTerm(value=token, token=token, title=title) for token, title in pairs]
@@ -92,10 +101,16 @@ def consent_forms(context=None):
     terms = []
     brains = api.content.find(portal_type="ConsentForm", sort_on="sortable_title")
     for form in (brain.getObject() for brain in brains):
+        code = getattr(form, "form_language", None)
+        # "German · Deutsch": the clinician finds the patient's language by
+        # either name.
+        language = code and " · ".join(
+            n for n in (language_name(code), native_language_name(code)) if n
+        )
         details = ", ".join(
             str(part)
             for part in (
-                getattr(form, "form_language", None),
+                language,
                 getattr(form, "version", None) and f"version {form.version}",
             )
             if part

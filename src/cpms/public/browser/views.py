@@ -28,6 +28,7 @@ from cpms.public.vocabularies import CONSENT_KINDS
 from cpms.public.vocabularies import FAQ_CATEGORIES
 from cpms.public.vocabularies import GUIDE_AUDIENCES
 from cpms.public.vocabularies import language_name
+from cpms.public.vocabularies import native_language_name
 
 
 def _vocabulary_titles(name: str, context=None) -> dict[str, str]:
@@ -376,6 +377,7 @@ class ConsentFormsView(BrowserView):
     def searching(self) -> bool:
         return "language" in self.request.form or "kind" in self.request.form
 
+    @memoize
     def results(self) -> list[dict]:
         kinds = dict(CONSENT_KINDS)
         result = []
@@ -395,11 +397,31 @@ class ConsentFormsView(BrowserView):
                     "language_code": form.form_language,
                     "kind": kinds.get(form.kind, form.kind),
                     "version": form.version,
+                    # What the patient reads: the demo forms' own title.
+                    "description": form.Description(),
                     "pdf": _download_url(form),
                     "size": _size(form),
                 }
             )
         return sorted(result, key=lambda r: (r["language"], r["kind"]))
+
+    def groups(self) -> list[dict]:
+        """The results by language, each headed by its name in English and in
+        itself: a list a phone can show, where a table of 72 rows cannot."""
+        groups: dict[str, dict] = {}
+        for form in self.results():
+            code = form["language_code"]
+            group = groups.setdefault(
+                code,
+                {
+                    "code": code,
+                    "name": form["language"],
+                    "native": native_language_name(code),
+                    "forms": [],
+                },
+            )
+            group["forms"].append(form)
+        return list(groups.values())
 
 
 class ConsentFormView(BrowserView):
