@@ -88,6 +88,14 @@ purge-guests: instance ## Drop expired guest grants, reindex security, warn gues
 send-digests: instance ## Mail the daily digests to members who chose them (daily, from cron)
 	$(BIN)/zconsole run $(ZOPE_CONF) scripts/send_digests.py
 
+.PHONY: audit-verify
+audit-verify: ## Walk the access audit's hash chain; name the first broken link (portal up or down)
+	$(BIN)/python scripts/audit_store.py verify
+
+.PHONY: audit-rotate
+audit-rotate: ## Move old access audit records to the archive, delete expired ones (from cron)
+	$(BIN)/python scripts/audit_store.py rotate
+
 # --- zc.buildout (docs/deployment.md) -------------------------------------
 
 BUILDOUT_VENV := buildout-venv

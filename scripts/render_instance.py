@@ -11,6 +11,9 @@ CI and a multi-instance deployment alike:
                    Zope process when several share a RelStorage database
   CPMS_STORAGE     filestorage | relstorage        (filestorage)
   CPMS_RELSTORAGE_DSN  PostgreSQL DSN, with CPMS_STORAGE=relstorage
+  CPMS_AUDIT_DB    the access audit's database: a SQLAlchemy URL or a libpq
+                   DSN (a SQLite file in the data directory; with relstorage,
+                   the RelStorage database)
 
 Limits against broken and hostile clients (waitress, zope.ini):
 
@@ -64,6 +67,10 @@ def settings(env=os.environ) -> dict[str, str]:
         "port": port,
         "threads": env.get("CPMS_THREADS", "4"),
         "relstorage_dsn": dsn,
+        # The access audit: its own table in the same database as the
+        # content (PostgreSQL), or a SQLite file next to Data.fs.
+        "audit_db": env.get("CPMS_AUDIT_DB")
+        or (dsn if storage == "relstorage" else f"sqlite:///{data_dir}/audit.sqlite"),
     }
     values["storage"] = render(f"storage-{storage}.conf.in", values)
     return values

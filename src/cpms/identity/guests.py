@@ -158,6 +158,24 @@ def default_until() -> datetime:
     return now() + timedelta(days=days)
 
 
+def max_days() -> int:
+    """The longest a grant may run, from now (registry: audit.xml)."""
+    return api.portal.get_registry_record("cpms.identity.guest_max_days", default=180)
+
+
+def _check_bound(until: datetime) -> None:
+    """A guest sees a case for a bounded time: a longer end date is refused
+    (the coordinator extends the grant later, which the audit records)."""
+    limit = max_days()
+    if until > now() + timedelta(days=limit):
+        raise GuestAccessError(
+            "until",
+            f"A guest's access may last at most {limit} days: choose an end date "
+            f"on or before {(now() + timedelta(days=limit)).date().isoformat()} "
+            "(the grant can be extended later).",
+        )
+
+
 def grant_guest_access(
     case, userid, until=None, granted_by=None, announced=False
 ) -> Grant:
@@ -171,6 +189,7 @@ def grant_guest_access(
     until = default_until() if until is None else _as_datetime(until)
     if until <= now():
         raise GuestAccessError("until", "The end date must be in the future.")
+    _check_bound(until)
     grants = _grants(case, create=True)
     grants[userid] = PersistentMapping(
         until=until,
@@ -199,6 +218,7 @@ def extend_guest_access(case, userid, until) -> Grant:
     until = _as_datetime(until)
     if until <= now():
         raise GuestAccessError("until", "The end date must be in the future.")
+    _check_bound(until)
     grants[userid]["until"] = until
     grants[userid]["warned"] = False
     case.reindexObjectSecurity()

@@ -1,0 +1,160 @@
+"""The access audit's pages.
+
+``/@@audit-log`` for the data protection officer and coordinators: filter by
+case, user, action, outcome, channel and period; 50 records a page; the same
+selection as CSV (``?format=csv``) or JSON (``?format=json``), every record of
+it. ``<case>/@@who-has-seen`` for the case's enrolling clinician (and the
+audit's readers): who opened, downloaded or was refused the case, newest
+first. Neither shows case content: ids, people, times and outcomes only.
+"""
+
+import json
+from urllib.parse import urlencode
+
+from plone import api
+from Products.Five import BrowserView
+
+from cpms.core.users import fullname
+from cpms.privacy import auditlog
+
+ACTION_LABELS = {
+    "view": "Opened",
+    "edit": "Changed",
+    "add": "Added an item",
+    "download": "Downloaded a file",
+    "preview": "Viewed an image",
+    "pdf": "Downloaded the report PDF",
+    "export": "Exported",
+    "transition": "Changed its state",
+    "sharing": "Changed who takes part",
+    "delete": "Deleted",
+    "search": "Found it in a list or search",
+    "audit": "Read this audit",
+    "history": "Read its history",
+    "panel": "Opened the panel",
+    "list": "Listed its items",
+}
+OUTCOME_LABELS = {"allowed": "Allowed", "refused": "Refused"}
+CHANNEL_LABELS = {"web": "Web page", "rest": "REST API", "download": "Download"}
+
+
+class AuditLogView(BrowserView):
+    """The site's access audit (cpms: View audit log)."""
+
+    error = None
+    case_uid = None
+    title = "Access audit"
+
+    def check(self):
+        pass
+
+    def __call__(self):
+        self.check()
+        form = self.request.form
+        try:
+            self.filters = auditlog.parse(form)
+            self.start, self.size = auditlog.batch(form)
+        except auditlog.FilterError as error:
+            self.error = f"{error.field}: {error.message}"
+            self.filters, self.start, self.size = {}, 0, auditlog.DEFAULT_SIZE
+            self.request.response.setStatus(400)
+            self.records, self.total = [], 0
+            return self.index()
+        fmt = form.get("format")
+        if fmt in ("csv", "json"):
+            return self.export(fmt)
+        self.records, self.total = auditlog.query(
+            self.filters, self.start, self.size, case_uid=self.case_uid
+        )
+        return self.index()
+
+    def export(self, fmt):
+        records = auditlog.every(self.filters, case_uid=self.case_uid)
+        response = self.request.response
+        name = "access-audit"
+        if fmt == "csv":
+            response.setHeader("Content-Type", "text/csv; charset=utf-8")
+            response.setHeader(
+                "Content-Disposition", f'attachment; filename="{name}.csv"'
+            )
+            return auditlog.as_csv(records)
+        response.setHeader("Content-Type", "application/json; charset=utf-8")
+        response.setHeader("Content-Disposition", f'attachment; filename="{name}.json"')
+        return json.dumps(list(records), indent=1)
+
+    def value(self, name):
+        return self.request.form.get(name, "")
+
+    def rows(self):
+        return [
+            {
+                **record,
+                "when": record["time"][:19].replace("T", " ") + " UTC",
+                "who": fullname(record["user"]) or record["user"],
+                "what": ACTION_LABELS.get(record["action"], record["action"]),
+                "outcome_label": OUTCOME_LABELS.get(
+                    record["outcome"], record["outcome"]
+                ),
+                "channel_label": CHANNEL_LABELS.get(
+                    record["channel"], record["channel"]
+                ),
+                "roles_label": ", ".join(record["roles"]) or "none",
+            }
+            for record in self.records
+        ]
+
+    def url(self, **changes):
+        values = {k: self.request.form[k] for k in auditlog.FILTERS if self.value(k)}
+        values.update(changes)
+        return f"{self.base_url()}?{urlencode(values)}"
+
+    def base_url(self):
+        return f"{self.context.absolute_url()}/@@{self.__name__}"
+
+    def next_url(self):
+        if self.start + self.size < self.total:
+            return self.url(b_start=self.start + self.size, b_size=self.size)
+        return None
+
+    def prev_url(self):
+        if self.start > 0:
+            return self.url(b_start=max(0, self.start - self.size), b_size=self.size)
+        return None
+
+    def shown(self):
+        if not self.total:
+            return ""
+        last = min(self.start + self.size, self.total)
+        return f"{self.start + 1} to {last} of {self.total}"
+
+    def outcomes(self):
+        return list(OUTCOME_LABELS.items())
+
+    def channels(self):
+        return list(CHANNEL_LABELS.items())
+
+    def actions(self):
+        return sorted(ACTION_LABELS.items(), key=lambda pair: pair[1])
+
+
+class WhoHasSeenView(AuditLogView):
+    """A case's access audit, for its enrolling clinician."""
+
+    title = "Who has seen this case"
+
+    def check(self):
+        auditlog.check_case_log(self.context)
+        self.case_uid = self.context.UID()
+
+    def available(self):
+        """Whether the case page links here: for whom it would open."""
+        return auditlog.may_read_case_log(self.context)
+
+    def case_id(self):
+        return getattr(self.context, "case_id", "") or self.context.getId()
+
+    def may_read_site_log(self):
+        return auditlog.may_read_site_log()
+
+    def portal_url(self):
+        return api.portal.get().absolute_url()
