@@ -34,7 +34,7 @@ def _when(meeting):
         return ""
 
     def worded(language: str) -> str:
-        day = i18n.format_datetime(start, language, "EEEE d MMMM y, HH:mm")
+        day = i18n.format_datetime(start, language, "EEEE dd MMMM y, HH:mm")
         return f"{day}-{end:%H:%M} ({tzname})"
 
     return worded

@@ -8,6 +8,7 @@ form (@@referral-transition), which asks for it. Edit here, run
 ``make workflows``, commit both the table and the XML.
 """
 
+from cpms import _
 from cpms.core import permissions as p
 from cpms.core import roles
 from cpms.core.workflows import NOBODY
@@ -62,38 +63,42 @@ REFERRAL_WORKFLOW = Workflow(
     states=(
         State(
             s.SUBMITTED,
-            "Submitted",
-            "Sent by a clinician through the referral form; nobody has looked "
-            "at it yet.",
+            _("Submitted"),
+            _(
+                "Sent by a clinician through the referral form; nobody has looked "
+                "at it yet."
+            ),
             exits=(s.START_REVIEW, s.DECLINE),
             permissions=OPEN,
         ),
         State(
             s.UNDER_REVIEW,
-            "Under review",
-            "A coordinator is checking whether the network can take the case.",
+            _("Under review"),
+            _("A coordinator is checking whether the network can take the case."),
             exits=(s.REQUEST_INFO, s.ACCEPT, s.DECLINE),
             permissions=OPEN,
         ),
         State(
             s.INFO_REQUESTED,
-            "Information requested",
-            "Waiting for more information from the referring clinician.",
+            _("Information requested"),
+            _("Waiting for more information from the referring clinician."),
             exits=(s.PROVIDE_INFO, s.DECLINE),
             permissions=OPEN,
         ),
         State(
             s.ACCEPTED,
-            "Accepted",
-            "The network takes the case: a draft case exists and the referrer "
-            "is invited as a guest.",
+            _("Accepted"),
+            _(
+                "The network takes the case: a draft case exists and the referrer "
+                "is invited as a guest."
+            ),
             exits=(),
             permissions=DECIDED,
         ),
         State(
             s.DECLINED,
-            "Declined",
-            "The network cannot take the case; the reason was sent to the referrer.",
+            _("Declined"),
+            _("The network cannot take the case; the reason was sent to the referrer."),
             exits=(),
             permissions=DECIDED,
         ),
@@ -101,37 +106,42 @@ REFERRAL_WORKFLOW = Workflow(
     transitions=(
         Transition(
             s.START_REVIEW,
-            "Start review",
-            "A coordinator or the helpdesk takes the referral up.",
+            _("Start review"),
+            _("A coordinator or the helpdesk takes the referral up."),
             new_state=s.UNDER_REVIEW,
             guard_permission=p.REVIEW_REFERRAL,
         ),
         Transition(
             s.REQUEST_INFO,
-            "Request information",
-            "Ask the referrer for more information; the message is emailed to them.",
+            _("Request information"),
+            _("Ask the referrer for more information; the message is emailed to them."),
             new_state=s.INFO_REQUESTED,
             guard_permission=p.REVIEW_REFERRAL,
         ),
         Transition(
             s.PROVIDE_INFO,
-            "Information provided",
-            "The referrer answered; the review goes on.",
+            _("Information provided"),
+            _("The referrer answered; the review goes on."),
             new_state=s.UNDER_REVIEW,
             guard_permission=p.REVIEW_REFERRAL,
         ),
         Transition(
             s.ACCEPT,
-            "Accept",
-            "Creates a draft case from the referral and invites the referrer as "
-            "a guest.",
+            _("Accept"),
+            _(
+                "Creates a draft case from the referral and invites the referrer as "
+                "a guest."
+            ),
             new_state=s.ACCEPTED,
             guard_permission=p.DECIDE_REFERRAL,
         ),
         Transition(
             s.DECLINE,
-            "Decline",
-            "Declines the referral; the reason (required) is emailed to the referrer.",
+            _("Decline"),
+            _(
+                "Declines the referral; the reason (required) is emailed to the "
+                "referrer."
+            ),
             new_state=s.DECLINED,
             guard_permission=p.DECIDE_REFERRAL,
         ),

@@ -22,9 +22,12 @@ from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
+from zope.i18n import translate
 
+from cpms import _
 from cpms.cases import states
 from cpms.collaboration import panel as panel_api
+from cpms.core import i18n
 from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
 from cpms.core.permissions import ASSIGN_PANEL_LEAD
 from cpms.core.permissions import MANAGE_PANEL
@@ -40,8 +43,8 @@ def _date_of(iso: str | None) -> str:
     return iso[:10] if iso else ""
 
 
-def _readable(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso[:10]):%d %B %Y}" if iso else ""
+def _readable(iso: str | None, language: str = "en") -> str:
+    return i18n.format_date(date.fromisoformat(iso[:10]), language) if iso else ""
 
 
 class PanelView(BrowserView):
@@ -71,7 +74,15 @@ class PanelView(BrowserView):
     def state_title(self) -> str:
         state = api.content.get_state(obj=self.context, default="")
         wf = api.portal.get_tool("portal_workflow")
-        return wf.getTitleForStateOnType(state, self.context.portal_type).lower()
+        title = wf.getTitleForStateOnType(state, self.context.portal_type)
+        return self._t(_(title)).lower()
+
+    def _t(self, msg) -> str:
+        """``msg`` in the reader's language (messages are joined as text)."""
+        return translate(msg, context=self.request)
+
+    def no_centre(self) -> str:
+        return self._t(_("No centre"))
 
     def can_manage(self) -> bool:
         return self._may(MANAGE_PANEL)
@@ -125,9 +136,13 @@ class PanelView(BrowserView):
             rows.append(
                 person
                 | {
-                    "role_text": ", ".join(person["labels"]),
+                    "role_text": ", ".join(
+                        self._t(label) for label in person["labels"]
+                    ),
                     "until_date": _date_of(person["until"]),
-                    "until_text": _readable(person["until"]),
+                    "until_text": _readable(
+                        person["until"], i18n.request_language(self.request)
+                    ),
                     "can_remove": removable,
                     "can_make_lead": PANEL_MEMBER in roles
                     and PANEL_LEAD not in roles
@@ -238,18 +253,30 @@ class PanelView(BrowserView):
         name = fullname(userid)
         if previous:
             former = ", ".join(fullname(u) for u in previous)
-            return (
-                f"{name} now leads the panel; {former} stays on it as a member. "
-                "Both were told by mail."
+            return self._t(
+                _(
+                    "${name} now leads the panel; ${former} stays on it as a "
+                    "member. Both were told by mail.",
+                    mapping={"name": name, "former": former},
+                )
             )
-        return f"{name} now leads the panel and was told by mail."
+        return self._t(
+            _(
+                "${name} now leads the panel and was told by mail.",
+                mapping={"name": name},
+            )
+        )
 
-    @staticmethod
-    def _invited(added, already="They are already on the panel.") -> str:
+    def _invited(self, added, already=None) -> str:
         if not added:
-            return already
+            return self._t(already or _("They are already on the panel."))
         names = ", ".join(fullname(u) for u in added)
-        return f"{len(added)} expert(s) invited. Each was told by mail: {names}."
+        return self._t(
+            _(
+                "${count} expert(s) invited. Each was told by mail: ${names}.",
+                mapping={"count": len(added), "names": names},
+            )
+        )
 
     def _invite(self, form) -> str:
         # One person from the search results (userid), or several (userids).
@@ -257,7 +284,9 @@ class PanelView(BrowserView):
         if isinstance(userids, str):
             userids = [userids]
         if not userids:
-            raise panel_api.PanelError("Choose a person from the search results.")
+            raise panel_api.PanelError(
+                self._t(_("Choose a person from the search results."))
+            )
         for userid in userids:
             panel_api.check_professional(userid)
         return self._invited(panel_api.invite(self.context, userids))
@@ -269,10 +298,10 @@ class PanelView(BrowserView):
             userids = [userids]
         lead = form.get("lead") or ""
         if lead and not self.can_appoint_lead():
-            raise Forbidden("You may not appoint the panel's lead.")
+            raise Forbidden(self._t(_("You may not appoint the panel's lead.")))
         if not userids and not lead:
             raise panel_api.PanelError(
-                "Tick the experts to invite, or choose the panel's lead."
+                self._t(_("Tick the experts to invite, or choose the panel's lead."))
             )
         members = [u for u in userids if u != lead]
         for userid in [*members, *([lead] if lead else [])]:
@@ -290,31 +319,49 @@ class PanelView(BrowserView):
             added = panel_api.invite_area(self.context, area)
         except panel_api.PanelError:
             raise panel_api.PanelError(
-                f"No healthcare professional of the network covers {area.Title()}."
+                self._t(
+                    _(
+                        "No healthcare professional of the network covers ${area}.",
+                        mapping={"area": area.Title()},
+                    )
+                )
             ) from None
         return self._invited(
-            added, f"Every expert of {area.Title()} is already on the panel."
+            added,
+            _(
+                "Every expert of ${area} is already on the panel.",
+                mapping={"area": area.Title()},
+            ),
         )
 
     def _add_guest(self, form) -> str:
         userid = panel_api.find_user(form.get("guest", ""))
         grant = panel_api.add_guest(self.context, userid, form.get("until", ""))
-        return (
-            f"{fullname(userid)} may work on this case as a guest "
-            f"clinician until {grant.until:%d %B %Y}, and was told by mail."
+        return self._t(
+            _(
+                "${name} may work on this case as a guest clinician until "
+                "${date}, and was told by mail.",
+                mapping={"name": fullname(userid), "date": self._day(grant.until)},
+            )
         )
 
     def _change_guest(self, form) -> str:
         userid = form.get("userid", "")
         grant = panel_api.change_guest_end(self.context, userid, form.get("until", ""))
-        return (
-            f"The guest access of {fullname(userid)} now ends on "
-            f"{grant.until:%d %B %Y}; they were told by mail."
+        return self._t(
+            _(
+                "The guest access of ${name} now ends on ${date}; they were told "
+                "by mail.",
+                mapping={"name": fullname(userid), "date": self._day(grant.until)},
+            )
         )
+
+    def _day(self, value) -> str:
+        return i18n.format_date(value, i18n.request_language(self.request))
 
     def _remove(self, form) -> str:
         message = panel_api.remove_person(self.context, form.get("userid", ""))
-        return f"{message} They were told by mail."
+        return f"{message} " + self._t(_("They were told by mail."))
 
     @staticmethod
     def _action(form) -> str:
@@ -336,9 +383,9 @@ class PanelView(BrowserView):
             CheckAuthenticator(self.request)
             action = self._action(self.request.form)
             if action not in self.ACTIONS:
-                self.error = "Choose what to change on the panel."
+                self.error = self._t(_("Choose what to change on the panel."))
             elif not self._allowed(action):
-                raise Forbidden("You may not change this panel.")
+                raise Forbidden(self._t(_("You may not change this panel.")))
             else:
                 try:
                     message = getattr(self, self.ACTIONS[action])(self.request.form)

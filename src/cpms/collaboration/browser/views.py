@@ -5,12 +5,14 @@ from plone import api
 from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 
+from cpms import _
 from cpms.collaboration import dashboard
 from cpms.collaboration.ical import localize
 from cpms.collaboration.ical import meeting_calendar
 from cpms.collaboration.report_pdf import outcome_report_of
 from cpms.collaboration.report_pdf import render
 from cpms.collaboration.report_pdf import report_data
+from cpms.core import i18n
 from cpms.core.users import fullname
 
 
@@ -30,7 +32,9 @@ class MeetingView(BrowserView):
         end = localize(self.context.end, tzname)
         if start is None or end is None:
             return ""
-        return f"{start:%A %d %B %Y, %H:%M} - {end:%H:%M} ({tzname})"
+        language = i18n.request_language(self.request)
+        day = i18n.format_datetime(start, language, "EEEE dd MMMM y, HH:mm")
+        return f"{day} - {end:%H:%M} ({tzname})"
 
     def attendees(self):
         return [fullname(u) for u in self.context.attendees or ()]
@@ -52,7 +56,7 @@ class ReportPdfView(BrowserView):
     def __call__(self):
         report = outcome_report_of(self.context)
         if report is None:
-            raise NotFound("This case has no outcome report yet.")
+            raise NotFound(_("This case has no outcome report yet."))
         data = render(report_data(report))
         name = f"outcome-report-{report_data(report).case_id or 'case'}.pdf"
         return send_bytes(self.request.response, data, "application/pdf", name)

@@ -11,8 +11,11 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
 from zExceptions import NotFound
+from zope.i18n import translate
 from zope.interface import implementer
 
+from cpms import _
+from cpms.core import i18n
 from cpms.core import permissions
 from cpms.core import roles
 from cpms.core.users import email_of
@@ -29,6 +32,27 @@ from cpms.identity.content.access_request import EU_EEA
 from cpms.identity.content.access_request import PROFILES
 from cpms.identity.content.access_request import country_code
 from cpms.identity.setup import OIDC_LOGIN_COOKIE
+
+STATE_TITLES = {
+    states.PENDING: _("Pending"),
+    states.APPROVED: _("Approved"),
+    states.REJECTED: _("Rejected"),
+}
+
+
+def state_title(state: str):
+    return STATE_TITLES.get(state, state)
+
+
+def _day(value, request) -> str:
+    """A date in the reader's language (Zope DateTime or datetime)."""
+    value = value.asdatetime() if hasattr(value, "asdatetime") else value
+    return i18n.format_date(value, i18n.request_language(request))
+
+
+def _moment(value, request) -> str:
+    value = value.asdatetime() if hasattr(value, "asdatetime") else value
+    return i18n.format_datetime(value, i18n.request_language(request), "short")
 
 
 def _portal_url():
@@ -72,8 +96,17 @@ class OIDCLoginViewlet(ViewletBase):
             '<div class="cpms-oidc-login mb-4">'
             f'<a class="btn btn-primary btn-lg" id="cpms-oidc-login" href="{url}">'
             f"{label}</a>"
-            '<p class="form-text">Healthcare professionals of the network log in '
-            "here. The form below is for site administrators.</p></div>"
+            '<p class="form-text">'
+            + escape(
+                translate(
+                    _(
+                        "Healthcare professionals of the network log in here. "
+                        "The form below is for site administrators."
+                    ),
+                    context=self.request,
+                )
+            )
+            + "</p></div>"
         )
 
 
@@ -195,12 +228,14 @@ class RequestAccessView(BrowserView):
             except AccessRequestError as exc:
                 self.errors = exc.errors
                 api.portal.show_message(
-                    "Please correct the indicated errors.", self.request, "error"
+                    _("Please correct the indicated errors."), self.request, "error"
                 )
             else:
                 api.portal.show_message(
-                    "Your request was sent. A coordinator will review it; you "
-                    "will get an email with the decision.",
+                    _(
+                        "Your request was sent. A coordinator will review it; "
+                        "you will get an email with the decision."
+                    ),
                     self.request,
                 )
                 return self.request.response.redirect(self.request.URL)
@@ -223,8 +258,9 @@ class RequestAccessView(BrowserView):
                     "title": obj.Title(),
                     "url": obj.absolute_url(),
                     "state": api.content.get_state(obj),
+                    "state_title": state_title(api.content.get_state(obj)),
                     "message": obj.decision_message,
-                    "created": obj.created().strftime("%Y-%m-%d"),
+                    "created": _day(obj.created(), self.request),
                 }
             )
         return result
@@ -253,15 +289,19 @@ class AccessRequestQueueView(BrowserView):
         message = (form.get("message") or "").strip()
         obj = api.content.get(UID=form["uid"])
         if obj is None or obj.portal_type != "AccessRequest":
-            raise NotFound("No such access request")
+            raise NotFound(_("No such access request"))
         if action not in (states.APPROVE, states.REJECT):
-            raise Forbidden("Unknown decision")
+            raise Forbidden(_("Unknown decision"))
         if action == states.REJECT and not message:
-            self.errors[form["uid"]] = "Say why the request is rejected."
+            self.errors[form["uid"]] = _("Say why the request is rejected.")
             return
         api.content.transition(obj=obj, transition=action, comment=message)
-        verb = "approved" if action == states.APPROVE else "rejected"
-        api.portal.show_message(f"{obj.Title()}: {verb}.", self.request)
+        done = (
+            _("${title}: approved.", mapping={"title": obj.Title()})
+            if action == states.APPROVE
+            else _("${title}: rejected.", mapping={"title": obj.Title()})
+        )
+        api.portal.show_message(done, self.request)
 
     def pending(self):
         result = []
@@ -276,7 +316,7 @@ class AccessRequestQueueView(BrowserView):
                     "provider": obj.provider_title(),
                     "profile": obj.profile_label(),
                     "justification": obj.justification,
-                    "created": obj.created().strftime("%Y-%m-%d %H:%M"),
+                    "created": _moment(obj.created(), self.request),
                 }
             )
         return result
@@ -309,18 +349,31 @@ class GuestAccessView(BrowserView):
         if action == "grant":
             guests.grant_guest_access(case, userid, until)
             api.portal.show_message(
-                f"{userid} may work on {case.Title()}.", self.request
+                _(
+                    "${user} may work on ${case}.",
+                    mapping={"user": userid, "case": case.Title()},
+                ),
+                self.request,
             )
         elif action == "extend":
             if not until:
-                raise guests.GuestAccessError("until", "Give the new end date.")
+                raise guests.GuestAccessError(
+                    "until",
+                    translate(_("Give the new end date."), context=self.request),
+                )
             guests.extend_guest_access(case, userid, until)
-            api.portal.show_message("Guest access extended.", self.request)
+            api.portal.show_message(_("Guest access extended."), self.request)
         elif action == "revoke":
             guests.revoke_guest_access(case, userid)
-            api.portal.show_message("Guest access revoked.", self.request)
+            api.portal.show_message(_("Guest access revoked."), self.request)
         else:
-            raise guests.GuestAccessError("action", f"Unknown action {action!r}.")
+            raise guests.GuestAccessError(
+                "action",
+                translate(
+                    _("Unknown action ${action}.", mapping={"action": repr(action)}),
+                    context=self.request,
+                ),
+            )
 
     def grants(self):
         return guests.live_grants()
@@ -341,6 +394,7 @@ class AccessRequestView(BrowserView):
         state = api.content.get_state(context)
         return {
             "state": state,
+            "state_title": state_title(state),
             "requester": f"{name} ({context.requester})"
             if name != context.requester
             else context.requester,

@@ -4,7 +4,9 @@ from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
+from zope.i18n import translate
 
+from cpms import _
 from cpms.notifications import preferences
 
 
@@ -17,7 +19,11 @@ class NotificationSettingsView(BrowserView):
             CheckAuthenticator(self.request)
             mode = self.request.form.get("mode")
             if mode not in preferences.MODES:
-                raise BadRequest("mode: choose immediate or digest")
+                raise BadRequest(
+                    translate(
+                        _("mode: choose immediate or digest"), context=self.request
+                    )
+                )
             preferences.set_mode(api.user.get_current().getId(), mode)
-            api.portal.show_message("Your mail preference was saved.", self.request)
+            api.portal.show_message(_("Your mail preference was saved."), self.request)
         return self.index()

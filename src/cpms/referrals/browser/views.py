@@ -6,7 +6,9 @@ from plone.protect import CheckAuthenticator
 from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.i18n import translate
 
+from cpms import _
 from cpms.core.validation import TEXT_MAX
 from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
@@ -43,7 +45,7 @@ class ReferralTransition(BrowserView):
         self.transition = available.get(self.transition_id)
         if self.transition is None:
             api.portal.show_message(
-                "This step is not possible for this referral now.",
+                _("This step is not possible for this referral now."),
                 request=self.request,
                 type="error",
             )
@@ -53,7 +55,10 @@ class ReferralTransition(BrowserView):
             # The same checks as a comment sent over REST (cpms.core.boundary).
             problem = text_problem(self.comment, single_line=False, max_length=TEXT_MAX)
             if problem:
-                self.error = f"Message: {problem}"
+                self.error = translate(
+                    _("Message: ${problem}", mapping={"problem": problem}),
+                    context=self.request,
+                )
                 return self.index()
             refusal = identifier_refusal("Message", self.comment)
             if refusal:
@@ -69,7 +74,11 @@ class ReferralTransition(BrowserView):
                 self.error = str(exc)
                 return self.index()
             api.portal.show_message(
-                f"{self.transition['title']}: done.", request=self.request
+                _(
+                    "${step}: done.",
+                    mapping={"step": _(self.transition["title"])},
+                ),
+                request=self.request,
             )
             return self.request.response.redirect(self.context.absolute_url())
         return self.index()
@@ -81,7 +90,8 @@ class ReferralTransition(BrowserView):
     @property
     def description(self) -> str:
         wf = api.portal.get_tool("portal_workflow")[states.REFERRAL_WORKFLOW_ID]
-        return wf.transitions[self.transition_id].description
+        # The workflow's texts are catalogue messages (workflow_definitions).
+        return _(wf.transitions[self.transition_id].description)
 
 
 class ReferralSteps(ViewletBase):
