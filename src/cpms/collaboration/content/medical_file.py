@@ -41,7 +41,9 @@ def check_upload(value) -> bool:
     resumable upload once its last piece arrived, with that limit)."""
     # The file's name is shown and downloaded with it: "Scan of John Doe.pdf"
     # names the patient as well as a title would.
-    no_identifiers("File name")(getattr(value, "filename", None) or "")
+    # Read without its extension and with "_" as spaces ("Mario_Rossi.pdf").
+    filename = getattr(value, "filename", None) or ""
+    no_identifiers("File name")(filename.rsplit(".", 1)[0].replace("_", " "))
     limit = uploads.resumable_max_bytes() if uploads.resumable() else max_bytes()
     try:
         filecheck.check_file(value, limit)
