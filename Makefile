@@ -173,6 +173,35 @@ vendor-imaging-js: ## Re-vendor dwv (DWV_VERSION) and its dependencies from npm 
 	  install -m 644 "$$tmp/magic-wand-tool/package/LICENSE.txt" $(DWV_VENDOR)/magic-wand.LICENSE && \
 	  echo "dwv $(DWV_VERSION) in $(DWV_VENDOR)/"
 
+# OpenSeadragon, the whole-slide viewer of src/cpms/imaging/slides: pinned,
+# fetched from npm, its built file committed (the page uses its own buttons,
+# not OpenSeadragon's icons).
+OPENSEADRAGON_VERSION := 6.1.1
+OSD_VENDOR := src/cpms/imaging/slides/static/openseadragon
+
+.PHONY: vendor-slides-js
+vendor-slides-js: ## Re-vendor OpenSeadragon (OPENSEADRAGON_VERSION) from npm into src/cpms/imaging/slides/static/openseadragon/
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && tar xzf "$$(npm pack --silent openseadragon@$(OPENSEADRAGON_VERSION))") && \
+	  rm -rf $(OSD_VENDOR) && mkdir -p $(OSD_VENDOR) && \
+	  install -m 644 "$$tmp/package/build/openseadragon/openseadragon.min.js" $(OSD_VENDOR)/ && \
+	  install -m 644 "$$tmp/package/LICENSE.txt" $(OSD_VENDOR)/LICENSE.txt && \
+	  echo "openseadragon $(OPENSEADRAGON_VERSION) in $(OSD_VENDOR)/"
+
+# tus-js-client, the resumable uploader of a case's large files: pinned,
+# fetched from npm, its built UMD file committed.
+TUS_JS_VERSION := 4.3.1
+TUS_VENDOR := src/cpms/collaboration/static/tus
+
+.PHONY: vendor-upload-js
+vendor-upload-js: ## Re-vendor tus-js-client (TUS_JS_VERSION) from npm into src/cpms/collaboration/static/tus/
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && tar xzf "$$(npm pack --silent tus-js-client@$(TUS_JS_VERSION))") && \
+	  rm -rf $(TUS_VENDOR) && mkdir -p $(TUS_VENDOR) && \
+	  install -m 644 "$$tmp/package/dist/tus.min.js" $(TUS_VENDOR)/ && \
+	  install -m 644 "$$tmp/package/LICENSE" $(TUS_VENDOR)/LICENSE && \
+	  echo "tus-js-client $(TUS_JS_VERSION) in $(TUS_VENDOR)/"
+
 .PHONY: screenshots
 screenshots: install system-deps ## Refresh docs/screenshots/ from the browser tests
 	CPMS_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/public/test_browser.py tests/cases/test_workspace_screens.py

@@ -455,6 +455,13 @@ def _file_entry(obj) -> Entry:
     if value is not None:
         # @@download of a medical file always answers as an attachment.
         links.append((f"Download {name}", f"{obj.absolute_url()}/@@download/file"))
+        # A viewer of the imaging slice (a view by name: cases does not
+        # import imaging), offered when it exists for this file.
+        from zope.component import queryMultiAdapter
+        from zope.globalrequest import getRequest
+
+        if queryMultiAdapter((obj, getRequest()), name="slide") is not None:
+            links.append(("View the slide", f"{obj.absolute_url()}/@@slide"))
         kind = getattr(obj, "kind", None)
         details.append(("File", f"{kind + ', ' if kind else ''}{_size(value)}"))
     return Entry(
