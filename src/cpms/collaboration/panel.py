@@ -8,6 +8,9 @@ the groups ``hcp-<provider id>`` of the providers that cover that area.
 
 from plone import api
 from zope.event import notify
+from zope.globalrequest import getRequest
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 
 from cpms import _
 from cpms.cases import states
@@ -29,7 +32,21 @@ ON_CASE_ROLES = {OWNER, PANEL_LEAD, PANEL_MEMBER}
 
 
 class PanelError(ValueError):
-    """Bad input; the message names the problem (REST answers 400 with it)."""
+    """Bad input; the message names the problem (REST answers 400 with it).
+
+    Given a catalogue message, ``str()`` is the message in the language of
+    the current request (English without one), its ``${names}`` filled.
+    """
+
+    def __str__(self):
+        return _say(self.args[0]) if self.args else ""
+
+
+def _say(msg) -> str:
+    """``msg`` in the current request's language, as text."""
+    if isinstance(msg, Message):
+        return translate(msg, context=getRequest())
+    return str(msg)
 
 
 def is_healthcare_professional(userid: str) -> bool:
@@ -38,12 +55,15 @@ def is_healthcare_professional(userid: str) -> bool:
 
 def check_invitee(userid: str) -> None:
     if not isinstance(userid, str) or not userid:
-        raise PanelError("userids: each entry must be a user id (a string)")
+        raise PanelError(_("userids: each entry must be a user id (a string)"))
     if api.user.get(userid=userid) is None:
-        raise PanelError(f"userids: no user {userid!r}")
+        raise PanelError(_("userids: no user ${user}", mapping={"user": repr(userid)}))
     if not is_healthcare_professional(userid):
         raise PanelError(
-            f"userids: {userid!r} is not a healthcare professional of the network"
+            _(
+                "userids: ${user} is not a healthcare professional of the network",
+                mapping={"user": repr(userid)},
+            )
         )
 
 
@@ -59,7 +79,12 @@ def is_locked(case) -> bool:
 def check_open(case) -> None:
     if is_locked(case):
         state = api.content.get_state(obj=case)
-        raise PanelError(f"This case is {state}: nobody joins its panel any more.")
+        raise PanelError(
+            _(
+                "This case is ${state}: nobody joins its panel any more.",
+                mapping={"state": _(state)},
+            )
+        )
 
 
 def reindex(case) -> None:
@@ -78,7 +103,7 @@ def invite(case, userids) -> list[str]:
     check_open(case)
     userids = list(dict.fromkeys(userids))
     if not userids:
-        raise PanelError("userids: give at least one user id")
+        raise PanelError(_("userids: give at least one user id"))
     for userid in userids:
         check_invitee(userid)
     current = local_roles(case)
@@ -133,21 +158,26 @@ def experts_of_area(area) -> list[str]:
 def find_area(value: str):
     """An ExpertiseArea by UID, id or exact title."""
     if not isinstance(value, str) or not value:
-        raise PanelError("expertise_area: give the UID or id of an expertise area")
+        raise PanelError(_("expertise_area: give the UID or id of an expertise area"))
     for query in ({"UID": value}, {"id": value}, {"Title": value}):
         brains = api.content.find(
             portal_type="ExpertiseArea", unrestricted=True, **query
         )
         if brains:
             return brains[0]._unrestrictedGetObject()
-    raise PanelError(f"expertise_area: no expertise area {value!r}")
+    raise PanelError(
+        _("expertise_area: no expertise area ${value}", mapping={"value": repr(value)})
+    )
 
 
 def invite_area(case, area, exclude=()) -> list[str]:
     experts = [u for u in experts_of_area(area) if u not in set(exclude)]
     if not experts:
         raise PanelError(
-            f"expertise_area: no healthcare professional covers {area.Title()!r}"
+            _(
+                "expertise_area: no healthcare professional covers ${area}",
+                mapping={"area": repr(area.Title())},
+            )
         )
     return invite(case, experts)
 
@@ -155,7 +185,12 @@ def invite_area(case, area, exclude=()) -> list[str]:
 def remove(case, userid: str) -> None:
     held = local_roles(case).get(userid, set())
     if PANEL_MEMBER not in held:
-        raise PanelError(f"userid: {userid!r} is not a member of this panel")
+        raise PanelError(
+            _(
+                "userid: ${user} is not a member of this panel",
+                mapping={"user": repr(userid)},
+            )
+        )
     api.user.revoke_roles(username=userid, obj=case, roles=[PANEL_MEMBER])
     reindex(case)
     notify(PanelMemberRemoved(case, userid))
@@ -231,10 +266,13 @@ def _person(userid: str) -> str:
 def check_professional(userid: str) -> None:
     """Refuse anyone but a healthcare professional of the network, by name."""
     if not userid or api.user.get(userid=userid) is None:
-        raise PanelError("Choose a person from the list.")
+        raise PanelError(_("Choose a person from the list."))
     if not is_healthcare_professional(userid):
         raise PanelError(
-            f"{_person(userid)} is not a healthcare professional of the network."
+            _(
+                "${name} is not a healthcare professional of the network.",
+                mapping={"name": _person(userid)},
+            )
         )
 
 
@@ -265,7 +303,9 @@ def appoint_lead(case, userid: str) -> list[str]:
     check_open(case)
     check_professional(userid)
     if PANEL_LEAD in case.get_local_roles_for_userid(userid):
-        raise PanelError(f"{_person(userid)} already leads this panel.")
+        raise PanelError(
+            _("${name} already leads this panel.", mapping={"name": _person(userid)})
+        )
     previous = [u for u in leads_of(case) if u != userid]
     for former in previous:
         _set_roles(case, former, add=[PANEL_MEMBER], drop=[PANEL_LEAD])
@@ -280,7 +320,7 @@ def find_user(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise PanelError(
-            "Guest clinician: type the guest's user name or email address."
+            _("Guest clinician: type the guest's user name or email address.")
         )
     user = api.user.get(userid=text) or api.user.get(username=text)
     if user is not None:
@@ -299,16 +339,21 @@ def find_user(text: str) -> str:
     if len(matches) == 1:
         return matches[0]
     raise PanelError(
-        f"Guest clinician: nobody with the user name or email address {text!r} "
-        "has an account. They need one first: ask them to log in once with EU "
-        "Login, or to request access."
+        _(
+            "Guest clinician: nobody with the user name or email address ${text} "
+            "has an account. They need one first: ask them to log in once with "
+            "EU Login, or to request access.",
+            mapping={"text": repr(text)},
+        )
     )
 
 
 def _guest_error(error) -> PanelError:
     if error.field == "until":
-        return PanelError(f"Access until: {error}")
-    return PanelError(f"Guest clinician: {error}")
+        return PanelError(
+            _("Access until: ${problem}", mapping={"problem": str(error)})
+        )
+    return PanelError(_("Guest clinician: ${problem}", mapping={"problem": str(error)}))
 
 
 def add_guest(case, userid: str, until) -> guests.Grant:
@@ -320,13 +365,18 @@ def add_guest(case, userid: str, until) -> guests.Grant:
     held = roles_on_case(case).get(userid, set())
     if GUEST_CLINICIAN in held:
         raise PanelError(
-            f"{_person(userid)} is already a guest of this case: change the end "
-            "date of their access instead."
+            _(
+                "${name} is already a guest of this case: change the end date of "
+                "their access instead.",
+                mapping={"name": _person(userid)},
+            )
         )
     if held & ON_CASE_ROLES:
-        raise PanelError(f"{_person(userid)} is already on this case.")
+        raise PanelError(
+            _("${name} is already on this case.", mapping={"name": _person(userid)})
+        )
     if not until:
-        raise PanelError("Access until: choose the date the guest's access ends.")
+        raise PanelError(_("Access until: choose the date the guest's access ends."))
     try:
         grant = guests.grant_guest_access(case, userid, until)
     except guests.GuestAccessError as error:
@@ -338,7 +388,7 @@ def add_guest(case, userid: str, until) -> guests.Grant:
 def change_guest_end(case, userid: str, until) -> guests.Grant:
     """Move the end of a guest's access (earlier or later, not past)."""
     if not until:
-        raise PanelError("Access until: choose the date the guest's access ends.")
+        raise PanelError(_("Access until: choose the date the guest's access ends."))
     try:
         return guests.extend_guest_access(case, userid, until)
     except guests.GuestAccessError as error:
@@ -360,18 +410,30 @@ def remove_person(case, userid: str) -> str:
             _set_roles(case, userid, drop=[GUEST_CLINICIAN])
             notify(GuestRevoked(case, userid))
         reindex(case)
-        return f"{name} no longer has guest access to this case."
+        return _say(
+            _(
+                "${name} no longer has guest access to this case.",
+                mapping={"name": name},
+            )
+        )
     if PANEL_MEMBER in held:
         remove(case, userid)
-        return f"{name} was removed from the panel."
+        return _say(_("${name} was removed from the panel.", mapping={"name": name}))
     if PANEL_LEAD in held:
         _set_roles(case, userid, drop=[PANEL_LEAD])
         reindex(case)
         notify(PanelMemberRemoved(case, userid))
-        return f"{name} no longer leads the panel. Appoint a new lead."
+        return _say(
+            _(
+                "${name} no longer leads the panel. Appoint a new lead.",
+                mapping={"name": name},
+            )
+        )
     if OWNER in held:
-        raise PanelError(f"{name} enrolled this case and stays on it.")
-    raise PanelError(f"{name} is not on this panel.")
+        raise PanelError(
+            _("${name} enrolled this case and stays on it.", mapping={"name": name})
+        )
+    raise PanelError(_("${name} is not on this panel.", mapping={"name": name}))
 
 
 def centres() -> dict[str, dict]:

@@ -11,6 +11,7 @@ from zope.interface import Invalid
 from zope.interface import implementer
 from zope.interface import invariant
 
+from cpms import _
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration.ical import localize
 from cpms.core.validation import Text
@@ -20,32 +21,32 @@ from cpms.core.validation import no_identifiers
 class IMeeting(model.Schema):
     """A video meeting of the panel: when, who, and the room."""
 
-    start = schema.Datetime(title="Start", required=True)
-    end = schema.Datetime(title="End", required=True)
+    start = schema.Datetime(title=_("Start"), required=True)
+    end = schema.Datetime(title=_("End"), required=True)
     timezone = schema.Choice(
-        title="Time zone",
-        description="The start and end are wall-clock times in this zone.",
+        title=_("Time zone"),
+        description=_("The start and end are wall-clock times in this zone."),
         vocabulary="plone.app.vocabularies.Timezones",
         default="Europe/Brussels",
         required=True,
     )
     attendees = schema.List(
-        title="Attendees",
-        description="Members of the case's panel.",
+        title=_("Attendees"),
+        description=_("Members of the case's panel."),
         value_type=schema.Choice(vocabulary="cpms.vocabularies.CasePeople"),
         required=False,
         default=[],
     )
     agenda = Text(
-        title="Agenda",
-        description="Shown in the portal only, never in mails or calendar files.",
+        title=_("Agenda"),
+        description=_("Shown in the portal only, never in mails or calendar files."),
         required=False,
         constraint=no_identifiers("Agenda"),
     )
 
     # Set once when the meeting is created (secret room name): not editable.
     directives.omitted("video_url")
-    video_url = schema.URI(title="Video room", required=False, readonly=True)
+    video_url = schema.URI(title=_("Video room"), required=False, readonly=True)
 
     @invariant
     def end_after_start(data):
@@ -54,7 +55,7 @@ class IMeeting(model.Schema):
             return
         tzname = getattr(data, "timezone", None) or "UTC"
         if localize(end, tzname) <= localize(start, tzname):
-            raise Invalid("end: the meeting must end after it starts")
+            raise Invalid(_("end: the meeting must end after it starts"))
 
 
 @implementer(IMeeting, ICaseItem)
