@@ -18,6 +18,7 @@ from cpms.cases.utils import local_roles
 from cpms.collaboration.events import LeadAppointed
 from cpms.collaboration.events import PanelMemberRemoved
 from cpms.collaboration.events import PanelMembersInvited
+from cpms.core import i18n
 from cpms.core.roles import CASE_ROLES
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
@@ -82,7 +83,7 @@ def check_open(case) -> None:
         raise PanelError(
             _(
                 "This case is ${state}: nobody joins its panel any more.",
-                mapping={"state": _(state)},
+                mapping={"state": i18n.as_message(state)},
             )
         )
 

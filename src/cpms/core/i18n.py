@@ -124,6 +124,15 @@ def translate_to(msg, language: str) -> str:
     return translate(msg, domain=msg.domain or DOMAIN, target_language=language)
 
 
+def as_message(text: str) -> Message:
+    """A text that is itself a msgid (a workflow's state or transition title,
+    marked where it is defined) as a message, so pages translate it.
+
+    Not ``_(text)``: extraction would take the variable's name for a msgid.
+    """
+    return Message(text or "", domain=DOMAIN)
+
+
 def translator(language: str):
     """``say(msg, **mapping)``: ``msg`` with ``mapping`` in ``language``.
 

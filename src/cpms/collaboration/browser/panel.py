@@ -75,7 +75,7 @@ class PanelView(BrowserView):
         state = api.content.get_state(obj=self.context, default="")
         wf = api.portal.get_tool("portal_workflow")
         title = wf.getTitleForStateOnType(state, self.context.portal_type)
-        return self._t(_(title)).lower()
+        return self._t(i18n.as_message(title)).lower()
 
     def _t(self, msg) -> str:
         """``msg`` in the reader's language (messages are joined as text)."""

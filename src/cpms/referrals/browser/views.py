@@ -9,6 +9,7 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.i18n import translate
 
 from cpms import _
+from cpms.core import i18n
 from cpms.core.validation import TEXT_MAX
 from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
@@ -76,7 +77,7 @@ class ReferralTransition(BrowserView):
             api.portal.show_message(
                 _(
                     "${step}: done.",
-                    mapping={"step": _(self.transition["title"])},
+                    mapping={"step": i18n.as_message(self.transition["title"])},
                 ),
                 request=self.request,
             )
@@ -91,7 +92,7 @@ class ReferralTransition(BrowserView):
     def description(self) -> str:
         wf = api.portal.get_tool("portal_workflow")[states.REFERRAL_WORKFLOW_ID]
         # The workflow's texts are catalogue messages (workflow_definitions).
-        return _(wf.transitions[self.transition_id].description)
+        return i18n.as_message(wf.transitions[self.transition_id].description)
 
 
 class ReferralSteps(ViewletBase):
