@@ -216,6 +216,9 @@ OUTSIDERS = {
     "removed_member": ("mx-removed", ("Member", HEALTHCARE_PROFESSIONAL)),
     "revoked_guest": ("mx-guest-revoked", ("Member",)),
     "expired_guest": ("mx-guest-expired", ("Member",)),
+    # A hospital's data protection officer: reads the access audit, never
+    # the case.
+    "dpo": ("mx-dpo", ("Member", "DataProtectionOfficer")),
 }
 OTHER_NICKNAME = "Otherbird"
 

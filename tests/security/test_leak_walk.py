@@ -81,6 +81,7 @@ OUTSIDERS = {
     "removed_panel_member": "removed_member",
     "revoked_guest": "revoked_guest",
     "expired_guest": "expired_guest",
+    "data_protection_officer": "dpo",
 }
 # They find their own case, never this one.
 OTHER_CASE_PEOPLE = {"other_owner", "other_lead", "other_member"}

@@ -246,4 +246,5 @@ def entries(obj, everything: bool = False) -> list[dict]:
     found, _total = auditstore.search(
         case_uid=uid, kind="trail", newest_first=False, archived=True
     )
-    return old + [_trail_entry(r) for r in found]
+    # Entries copied from the annotations keep their own (earlier) times.
+    return sorted(old + [_trail_entry(r) for r in found], key=lambda e: e["time"])
