@@ -5,23 +5,25 @@ from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
+from cpms import _
+
 SEXES = (
-    ("female", "Female"),
-    ("male", "Male"),
-    ("other", "Other / intersex"),
-    ("unknown", "Unknown"),
+    ("female", _("Female")),
+    ("male", _("Male")),
+    ("other", _("Other / intersex")),
+    ("unknown", _("Unknown")),
 )
 
 # For when the year of birth is not given (it is then the age at enrolment).
 AGE_BANDS = (
-    ("prenatal", "Prenatal"),
-    ("0-27d", "Newborn (0-27 days)"),
-    ("28d-1y", "Infant (28 days to 1 year)"),
-    ("2-11y", "Child (2 to 11 years)"),
-    ("12-17y", "Adolescent (12 to 17 years)"),
-    ("18-39y", "Adult (18 to 39 years)"),
-    ("40-64y", "Adult (40 to 64 years)"),
-    ("65y+", "Older adult (65 years and over)"),
+    ("prenatal", _("Prenatal")),
+    ("0-27d", _("Newborn (0-27 days)")),
+    ("28d-1y", _("Infant (28 days to 1 year)")),
+    ("2-11y", _("Child (2 to 11 years)")),
+    ("12-17y", _("Adolescent (12 to 17 years)")),
+    ("18-39y", _("Adult (18 to 39 years)")),
+    ("40-64y", _("Adult (40 to 64 years)")),
+    ("65y+", _("Older adult (65 years and over)")),
 )
 
 

@@ -31,11 +31,13 @@ from plone.dexterity.utils import iterSchemata
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.schema import getFieldsInOrder
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.content.case import ICase
 from cpms.core import audit
 from cpms.core import permissions
 from cpms.core import roles
+from cpms.core.i18n import translate_here
 
 MIN_EXPERTS = 2
 
@@ -77,7 +79,7 @@ def missing_fields(case):
                 continue
             value = getattr(schema(case, None), name, None)
             if value is None or value in ("", [], (), set(), frozenset()):
-                missing.append(str(field.title))
+                missing.append(field.title)  # a message: translated where shown
     return missing
 
 
@@ -103,24 +105,40 @@ def submit_problems(case):
     problems = []
     if not valid_care_consents(case):
         problems.append(
-            "a recorded care consent (add a Consent record of kind 'care' that is "
-            "not withdrawn)"
+            translate_here(
+                _(
+                    "a recorded care consent (add a Consent record of kind 'care' "
+                    "that is not withdrawn)"
+                )
+            )
         )
     fields = missing_fields(case)
     if fields:
-        problems.append("the required fields: " + ", ".join(fields))
+        problems.append(
+            translate_here(
+                _(
+                    "the required fields: ${fields}",
+                    mapping={"fields": ", ".join(translate_here(f) for f in fields)},
+                )
+            )
+        )
     return problems
 
 
 def close_problems(case):
     problems = []
     if not signed_reports(case):
-        problems.append("an outcome report signed by the panel lead")
+        problems.append(translate_here(_("an outcome report signed by the panel lead")))
     experts = expert_contributors(case)
     if len(experts) < MIN_EXPERTS:
         problems.append(
-            f"contributions from at least {MIN_EXPERTS} different experts of the "
-            f"panel (now {len(experts)})"
+            translate_here(
+                _(
+                    "contributions from at least ${count} different experts of the "
+                    "panel (now ${now})",
+                    mapping={"count": MIN_EXPERTS, "now": len(experts)},
+                )
+            )
         )
     return problems
 
@@ -140,15 +158,22 @@ def check_case_transition(case, event):
         problems = submit_problems(case)
         if problems:
             raise WorkflowException(
-                "The case cannot be submitted yet. It needs "
-                + "; and ".join(problems)
-                + "."
+                translate_here(
+                    _(
+                        "The case cannot be submitted yet. It needs ${problems}.",
+                        mapping={"problems": "; ".join(problems)},
+                    )
+                )
             )
     elif transition == states.REQUEST_INFO:
         if not _comment(event):
             raise WorkflowException(
-                "Say what information is needed: request_info needs a comment, "
-                "which is shown to the enrolling clinician."
+                translate_here(
+                    _(
+                        "Say what information is needed: request_info needs a "
+                        "comment, which is shown to the enrolling clinician."
+                    )
+                )
             )
     elif transition == states.CLOSE:
         problems = close_problems(case)
@@ -165,12 +190,18 @@ def check_case_transition(case, event):
                 f"Closed without {'; '.join(problems)}. Reason: {reason}",
             )
             return
-        message = "The case cannot be closed yet. It needs " + "; and ".join(problems)
-        message += "."
+        message = translate_here(
+            _(
+                "The case cannot be closed yet. It needs ${problems}.",
+                mapping={"problems": "; ".join(problems)},
+            )
+        )
         if may_override:
-            message += (
-                " As a coordinator you may override this rule: close again "
-                "with the reason as comment (it is recorded)."
+            message += " " + translate_here(
+                _(
+                    "As a coordinator you may override this rule: close again "
+                    "with the reason as comment (it is recorded)."
+                )
             )
         raise WorkflowException(message)
 
@@ -182,7 +213,9 @@ def check_report_signing(report, event):
         return
     case = aq_parent(aq_inner(report))
     if review_state(case) != states.IN_DISCUSSION:
-        raise WorkflowException("Only a case in discussion can have its report signed.")
+        raise WorkflowException(
+            translate_here(_("Only a case in discussion can have its report signed."))
+        )
 
 
 # --- after a transition: consequences ------------------------------------

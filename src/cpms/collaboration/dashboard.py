@@ -20,8 +20,10 @@ from statistics import median
 from DateTime import DateTime
 from plone import api
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.workflow_definitions import CASE_WORKFLOW
+from cpms.core.i18n import as_message
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
@@ -36,7 +38,8 @@ STATE_ORDER = (
     states.WITHDRAWN,
     states.ARCHIVED,
 )
-STATE_TITLES = {state.id: state.title for state in CASE_WORKFLOW.states}
+# Workflow titles are in the catalogue (make i18n reads the definitions).
+STATE_TITLES = {state.id: as_message(state.title) for state in CASE_WORKFLOW.states}
 
 
 def _days(since, now: DateTime) -> int | None:
@@ -85,16 +88,16 @@ def waiting_on(brain, userid: str, roles: set[str], facts: ItemFacts) -> str:
     """What the case waits for from this user, in a few words ('' if nothing)."""
     state = brain.review_state
     if state == states.DRAFT and OWNER in roles:
-        return "Complete the case and submit it"
+        return _("Complete the case and submit it")
     if state == states.IN_DISCUSSION:
         if PANEL_LEAD in roles and not facts.report_signed:
             if facts.contributions >= 2:
-                return "Write and sign the outcome report"
-            return "Lead the discussion; the report needs two contributions"
+                return _("Write and sign the outcome report")
+            return _("Lead the discussion; the report needs two contributions")
         if PANEL_LEAD in roles and facts.report_signed:
-            return "Close the case"
+            return _("Close the case")
         if roles & {PANEL_MEMBER, GUEST_CLINICIAN} and userid not in facts.contributors:
-            return "Add your contribution"
+            return _("Add your contribution")
     return ""
 
 

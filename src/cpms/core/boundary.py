@@ -39,6 +39,8 @@ from zExceptions import MethodNotAllowed
 from zExceptions import NotFound
 from zope.interface import alsoProvides
 
+from cpms import _
+from cpms.core.i18n import translate_here
 from cpms.core.validation import TEXT_MAX
 from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
@@ -105,7 +107,15 @@ def refuse_malformed_start(site, event):
     problem = basic_auth_problem(header) if header else None
     if problem:
         _refuse(
-            request, BadRequest(f"The Authorization header is malformed: {problem}")
+            request,
+            BadRequest(
+                translate_here(
+                    _(
+                        "The Authorization header is malformed: ${problem}",
+                        mapping={"problem": problem},
+                    )
+                )
+            ),
         )
 
 

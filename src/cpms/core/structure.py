@@ -12,6 +12,16 @@ from dataclasses import field
 from cpms.core import roles
 
 
+def _(text: str) -> str:
+    """Marks ``text`` for the catalogue (``make i18n``) and leaves it plain.
+
+    These words are stored as the sections' titles and the front page's
+    texts; the pages translate them where they show them (the front page,
+    the navigation), so a reader sees them in their language.
+    """
+    return text
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -33,65 +43,73 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "network",
-        "The network",
-        "Member healthcare providers and the expertise areas of the network, "
-        "grouped in workstreams.",
+        _("The network"),
+        _(
+            "Member healthcare providers and the expertise areas of the network, "
+            "grouped in workstreams."
+        ),
         ("HealthcareProvider", "ExpertiseArea"),
         layout="cpms-network",
     ),
     Section(
         "guides",
-        "Guides",
-        "Step-by-step guides to using the portal: access, panels, meetings.",
+        _("Guides"),
+        _("Step-by-step guides to using the portal: access, panels, meetings."),
         ("Guide",),
         layout="cpms-guides",
         editors_add=True,
     ),
     Section(
         "common-problems",
-        "Common problems",
-        "Answers to the questions users ask most: EU Login, access, browsers, "
-        "video meetings, cases.",
+        _("Common problems"),
+        _(
+            "Answers to the questions users ask most: EU Login, access, browsers, "
+            "video meetings, cases."
+        ),
         ("FAQEntry",),
         layout="cpms-common-problems",
         editors_add=True,
     ),
     Section(
         "newsletter",
-        "Newsletter",
-        "News about the portal for clinicians, two or three issues a year.",
+        _("Newsletter"),
+        _("News about the portal for clinicians, two or three issues a year."),
         ("NewsletterIssue",),
         layout="cpms-newsletter",
         editors_add=True,
     ),
     Section(
         "consent-forms",
-        "Consent forms",
-        "Patient consent forms for care, registries and research, in the "
-        "languages of the European Union and more.",
+        _("Consent forms"),
+        _(
+            "Patient consent forms for care, registries and research, in the "
+            "languages of the European Union and more."
+        ),
         ("ConsentForm",),
         layout="cpms-consent-forms",
         editors_add=True,
     ),
     Section(
         "refer-a-case",
-        "Refer a case",
-        "Clinicians outside the network can ask the network's experts for "
-        "advice on a patient.",
+        _("Refer a case"),
+        _(
+            "Clinicians outside the network can ask the network's experts for "
+            "advice on a patient."
+        ),
         # The referral easyform, shown as the section's page.
         ("EasyForm",),
     ),
     Section(
         "helpdesk",
-        "Helpdesk",
-        "Questions, problems and feedback about the portal.",
+        _("Helpdesk"),
+        _("Questions, problems and feedback about the portal."),
         # The helpdesk easyform, shown as the section's page.
         ("EasyForm",),
     ),
     Section(
         "referrals",
-        "Referrals",
-        "Referral requests from clinicians outside the network.",
+        _("Referrals"),
+        _("Referral requests from clinicians outside the network."),
         ("Referral",),
         public=False,
         readers=(
@@ -103,16 +121,16 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "access-requests",
-        "Access requests",
-        "Requests for authorisation to use the portal.",
+        _("Access requests"),
+        _("Requests for authorisation to use the portal."),
         ("AccessRequest",),
         public=False,
         readers=(roles.MANAGER, roles.SITE_ADMINISTRATOR, roles.COORDINATOR),
     ),
     Section(
         "cases",
-        "Cases",
-        "Patient panels. Each case is visible only to the people it names.",
+        _("Cases"),
+        _("Patient panels. Each case is visible only to the people it names."),
         ("Case",),
         public=False,
         # Network staff (Editors, Readers, Contributors) must not even browse
@@ -126,21 +144,29 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
-FRONT_PAGE_TITLE = "CPMS portal"
-FRONT_PAGE_DESCRIPTION = (
+FRONT_PAGE_TITLE = _("CPMS portal")
+FRONT_PAGE_DESCRIPTION = _(
     "Expert advice across borders for patients with rare and complex conditions."
 )
 # Editable by staff (the site root's text); the front page view adds the
 # ways in (refer a case, request access, log in) around it.
-FRONT_PAGE_TEXT = """
-<p>This portal lets the healthcare professionals of a European Reference
-Network discuss patients with rare or complex conditions across national
-borders. A referring clinician presents a case; a panel of experts from
-several countries discusses it, meets by video and signs an outcome report
-with its advice.</p>
-<p>Cases are pseudonymised: the panel sees codes and clinical facts, never a
-patient's name, address or national identifier. Each case is visible only to
-the people it names.</p>
-<p>The network gives expert, multidisciplinary advice. The clinician who
-treats the patient keeps the legal responsibility for the patient's care.</p>
-"""
+FRONT_PAGE_PARAGRAPHS = (
+    _(
+        "This portal lets the healthcare professionals of a European Reference "
+        "Network discuss patients with rare or complex conditions across national "
+        "borders. A referring clinician presents a case; a panel of experts from "
+        "several countries discusses it, meets by video and signs an outcome "
+        "report with its advice."
+    ),
+    _(
+        "Cases are pseudonymised: the panel sees codes and clinical facts, never "
+        "a patient's name, address or national identifier. Each case is visible "
+        "only to the people it names."
+    ),
+    _(
+        "The network gives expert, multidisciplinary advice. The clinician who "
+        "treats the patient keeps the legal responsibility for the patient's "
+        "care."
+    ),
+)
+FRONT_PAGE_TEXT = "\n".join(f"<p>{text}</p>" for text in FRONT_PAGE_PARAGRAPHS)

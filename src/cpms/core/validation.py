@@ -17,6 +17,7 @@ from zope.schema.interfaces import ConstraintNotSatisfied
 
 from cpms import _
 from cpms.core import identifiers
+from cpms.core.i18n import translate_here
 
 
 class FieldError(ValidationError):
@@ -50,6 +51,15 @@ def identifier_problem(text: str) -> str | None:
     """
     for finding in identifiers.refusals(text or ""):
         return identifiers.describe(finding)
+    return None
+
+
+def identifier_refusal(label, text: str) -> str | None:
+    """The message refusing ``text`` as the value of ``label``, if it holds a
+    direct identifier (for texts that are not a schema field: workflow
+    comments)."""
+    for finding in identifiers.refusals(text or ""):
+        return translate(identifiers.message(label, finding))
     return None
 
 
@@ -93,11 +103,20 @@ EARLIEST_YEAR_OF_BIRTH = 1900
 def year_of_birth_constraint(value):
     this_year = date.today().year
     if value > this_year:
-        raise FieldError(f"Year of birth: {value} is in the future.")
+        raise FieldError(
+            _("Year of birth: ${year} is in the future.", mapping={"year": value})
+        )
     if value < EARLIEST_YEAR_OF_BIRTH:
         raise FieldError(
-            f"Year of birth: {value} is not plausible "
-            f"(give a year from {EARLIEST_YEAR_OF_BIRTH} to {this_year})."
+            _(
+                "Year of birth: ${year} is not plausible (give a year from "
+                "${earliest} to ${latest}).",
+                mapping={
+                    "year": value,
+                    "earliest": EARLIEST_YEAR_OF_BIRTH,
+                    "latest": this_year,
+                },
+            )
         )
     return True
 
@@ -123,7 +142,10 @@ class Choice(BaseChoice):
         except ConstraintNotSatisfied as error:
             label = self.label or self.title or self.__name__
             raise FieldError(
-                f"{label}: '{value}' is not one of the allowed values."
+                _(
+                    "${field}: '${value}' is not one of the allowed values.",
+                    mapping={"field": label, "value": value},
+                )
             ) from error
 
 
@@ -141,32 +163,42 @@ TEXT_WHITESPACE = frozenset("\n\r\t")
 def text_problem(value: str, *, single_line: bool, max_length: int) -> str | None:
     """What is wrong with ``value`` as the text of a field, if anything.
 
-    Linear in the length of ``value``, and the length is checked first.
+    Linear in the length of ``value``, and the length is checked first. Plain
+    text in the request's language (callers put it after a field's name).
     """
     if len(value) > max_length:
-        return f"at most {max_length} characters, not {len(value)}."
+        return translate_here(
+            _(
+                "at most ${max} characters, not ${length}.",
+                mapping={"max": max_length, "length": len(value)},
+            )
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "it contains characters that are not valid Unicode."
+        return translate_here(_("it contains characters that are not valid Unicode."))
     for character in value:
         if character in LINE_BREAKS:
             if single_line:
-                return "a single line: remove the line break."
+                return translate_here(_("a single line: remove the line break."))
             continue
         if character in TEXT_WHITESPACE:
             continue
         category = unicodedata.category(character)
         if category in ("Cc", "Cs", "Co", "Cn"):
-            return (
-                f"it contains a control or unassigned character "
-                f"(U+{ord(character):04X}); remove it."
+            return translate_here(
+                _(
+                    "it contains a control or unassigned character (${code}); "
+                    "remove it.",
+                    mapping={"code": f"U+{ord(character):04X}"},
+                )
             )
     return None
 
 
-def _label(field) -> str:
-    return str(field.title or field.__name__ or "This field")
+def _label(field):
+    # The field's title stays a message: translated with the error.
+    return field.title or field.__name__ or _("This field")
 
 
 class _CheckedText:
@@ -187,9 +219,19 @@ class _CheckedText:
                 max_length=self.max_length or self.default_max_length,
             )
             if problem:
-                raise FieldError(f"{_label(self)}: {problem}")
+                raise FieldError(
+                    _(
+                        "${field}: ${problem}",
+                        mapping={"field": _label(self), "problem": problem},
+                    )
+                )
             if self.required and not value.strip():
-                raise FieldError(f"{_label(self)}: required, it cannot be empty.")
+                raise FieldError(
+                    _(
+                        "${field}: required, it cannot be empty.",
+                        mapping={"field": _label(self)},
+                    )
+                )
         super()._validate(value)
 
 
@@ -213,5 +255,10 @@ class Bool(schema.Bool):
 
     def _validate(self, value):
         if value is not None and value is not True and value is not False:
-            raise FieldError(f"{_label(self)}: true or false, not {value!r}.")
+            raise FieldError(
+                _(
+                    "${field}: true or false, not ${value}.",
+                    mapping={"field": _label(self), "value": repr(value)},
+                )
+            )
         super()._validate(value)

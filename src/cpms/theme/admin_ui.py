@@ -17,6 +17,7 @@ from AccessControl import Unauthorized
 from AccessControl import getSecurityManager
 from zope.publisher.interfaces.browser import IBrowserView
 
+from cpms import _
 from cpms.interfaces import ICPMSLayer
 
 SHOW_TOOLBAR = "Show Toolbar"
@@ -89,5 +90,5 @@ def guard_admin_views(event):
         return
     if not may_use_plone_ui(view.context):
         raise Unauthorized(
-            "This screen is for the network's staff. Your cases are under My cases."
+            _("This screen is for the network's staff. Your cases are under My cases.")
         )

@@ -14,6 +14,7 @@ from zope import schema
 from zope.interface import Interface
 from zope.interface import Invalid
 
+from cpms import _
 from cpms.theme.contrast import NON_TEXT_CONTRAST
 from cpms.theme.contrast import TEXT_CONTRAST
 from cpms.theme.contrast import WHITE
@@ -43,8 +44,8 @@ def _colour_against_white(minimum: float, what: str):
 
 class IThemeSettings(Interface):
     network_name = schema.TextLine(
-        title="Network name",
-        description=(
+        title=_("Network name"),
+        description=_(
             "Shown beside the logo at the top of every page and in the footer, "
             "for example the name of your European Reference Network."
         ),
@@ -53,8 +54,8 @@ class IThemeSettings(Interface):
     )
 
     primary_colour = schema.TextLine(
-        title="Main colour",
-        description=(
+        title=_("Main colour"),
+        description=_(
             "The colour of the header band, the navigation, links and buttons, "
             "written as #rrggbb. White text is written on it, so it must be "
             "dark enough to read (contrast of at least 4.5:1)."
@@ -65,8 +66,8 @@ class IThemeSettings(Interface):
     )
 
     accent_colour = schema.TextLine(
-        title="Accent colour",
-        description=(
+        title=_("Accent colour"),
+        description=_(
             "The colour of the ring around the control that has the keyboard "
             "focus and of highlights, written as #rrggbb (contrast of at least "
             "3:1 with white)."
@@ -79,8 +80,8 @@ class IThemeSettings(Interface):
     )
 
     footer_text = schema.Text(
-        title="Footer text",
-        description=(
+        title=_("Footer text"),
+        description=_(
             "A line or two at the bottom of every page: who runs the portal and "
             "how to reach them."
         ),
@@ -93,8 +94,8 @@ class IThemeControlPanel(IThemeSettings):
     """The control panel's form: the settings plus Plone's site logo."""
 
     logo = schema.Bytes(
-        title="Logo",
-        description=(
+        title=_("Logo"),
+        description=_(
             "An image (SVG or PNG, about 60 pixels high) shown at the top of "
             "every page, beside the network name, and in previews of shared "
             "links. Without one the name shows alone. It is Plone's site logo."

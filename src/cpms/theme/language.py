@@ -8,21 +8,27 @@ the browser on every device (``cpms.core.i18n.prefer_member_language``) and
 is the language of their mails.
 """
 
+from html import escape
+from html import unescape
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 from plone import api
+from plone.app.layout.viewlets.common import GlobalSectionsViewlet
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import BadRequest
+from zope.i18n import translate
 from zope.interface import alsoProvides
 
+from cpms import _
 from cpms.core.i18n import LANGUAGE_NAMES
 from cpms.core.i18n import available_languages
 from cpms.core.i18n import request_language
+from cpms.core.i18n import translate_here
 
 COOKIE = "I18N_LANGUAGE"
 
@@ -69,7 +75,12 @@ class SwitchLanguage(BrowserView):
         language = (self.request.form.get("language") or "").strip().lower()
         if language not in available_languages():
             raise BadRequest(
-                "language: choose one of " + ", ".join(available_languages()) + "."
+                translate_here(
+                    _(
+                        "language: choose one of ${languages}.",
+                        mapping={"languages": ", ".join(available_languages())},
+                    )
+                )
             )
         portal = api.portal.get()
         self.request.response.setCookie(
@@ -90,3 +101,26 @@ class SwitchLanguage(BrowserView):
         if came_from and (target.scheme, target.netloc) == (home.scheme, home.netloc):
             return came_from
         return portal_url
+
+
+class NetworkSectionsViewlet(GlobalSectionsViewlet):
+    """Plone's navigation bar, its section titles in the reader's language.
+
+    The sections' titles are msgids of the catalogue (``core/structure.py``);
+    a title staff changed has no translation and stays as they wrote it.
+    """
+
+    def _translated(self, entry):
+        title = unescape(entry.get("title") or "")
+        if title:
+            entry["title"] = escape(
+                translate(title, domain="cpms", context=self.request)
+            )
+
+    def customize_tab(self, entry, tab):
+        super().customize_tab(entry, tab)
+        self._translated(entry)
+
+    def customize_entry(self, entry, brain):
+        super().customize_entry(entry, brain)
+        self._translated(entry)

@@ -38,6 +38,7 @@ from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.interfaces import RequiredMissing
 from zope.schema.interfaces import WrongContainedType
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.browser import workspace
 from cpms.cases.case_id import create_case
@@ -51,6 +52,7 @@ from cpms.core.concurrency import shown_value
 from cpms.core.concurrency import value_digest
 from cpms.core.concurrency import version_digests
 from cpms.core.concurrency import version_of
+from cpms.core.i18n import translate_here
 from cpms.core.users import fullname
 from cpms.core.validation import FieldError
 from cpms.network.content.healthcare_provider import providers_of
@@ -66,19 +68,19 @@ CODES = {
 TEXTS = ("nickname", "clinical_summary", "clinical_question")
 # How to fix a required field left empty, after its name.
 HOW_TO_FILL = {
-    "nickname": "give a pseudonym for the patient, e.g. Blue Heron.",
-    "sex": "choose one (Unknown if it is not known).",
-    "expertise_area": "choose the expertise area the case belongs to.",
-    "referring_hcp": "choose your centre.",
-    "clinical_summary": "describe the history, findings and treatments so far.",
-    "clinical_question": "write what you ask the panel.",
+    "nickname": _("give a pseudonym for the patient, e.g. Blue Heron."),
+    "sex": _("choose one (Unknown if it is not known)."),
+    "expertise_area": _("choose the expertise area the case belongs to."),
+    "referring_hcp": _("choose your centre."),
+    "clinical_summary": _("describe the history, findings and treatments so far."),
+    "clinical_question": _("write what you ask the panel."),
 }
 CODE_HELP = {
-    "orpha_codes": (
+    "orpha_codes": _(
         "type a disease name and choose it from the list, or give its "
         "ORPHAcode (ORPHA:93930)."
     ),
-    "hpo_terms": (
+    "hpo_terms": _(
         "type a sign or symptom and choose it from the list, or give its HPO "
         "id (HP:0000252)."
     ),
@@ -118,16 +120,16 @@ class CaseForm(BrowserView):
             if not api.user.has_permission(
                 permissions.ADD_CASE, obj=self.cases_folder()
             ):
-                raise Unauthorized("You may not enrol cases.")
+                raise Unauthorized(_("You may not enrol cases."))
         elif not api.user.has_permission(
             permissions.MODIFY_PORTAL_CONTENT, obj=self.case
         ):
-            raise Unauthorized("You may not change this case.")
+            raise Unauthorized(_("You may not change this case."))
 
     def title(self):
         if self.case is None:
-            return "New case"
-        return f"Edit case {self.case.Title()}"
+            return _("New case")
+        return _("Edit case ${case}", mapping={"case": self.case.Title()})
 
     def userid(self):
         return api.user.get_current().getId()
@@ -340,14 +342,22 @@ class CaseForm(BrowserView):
         ]
 
     def _field_message(self, name, error):
-        title = str(ICase[name].title)
+        title = translate_here(ICase[name].title)
         if isinstance(error, RequiredMissing):
-            return f"{title}: {HOW_TO_FILL.get(name, 'fill it in.')}"
+            return translate_here(
+                _(
+                    "${field}: ${how}",
+                    mapping={
+                        "field": title,
+                        "how": HOW_TO_FILL.get(name, _("fill it in.")),
+                    },
+                )
+            )
         if isinstance(error, WrongContainedType) and error.errors:
             # zope.schema says only "Wrong contained type": say which entry.
             error = error.errors[0]
         if isinstance(error, FieldError):
-            return error.doc()  # it names the field already
+            return translate_here(error.doc())  # it names the field already
         if isinstance(error, ValidationError):
             message = error.doc()
             return message if message.startswith(title) else f"{title}: {message}"
@@ -367,8 +377,11 @@ class CaseForm(BrowserView):
                 try:
                     values[name] = self._vocabulary(name).getTermByToken(token).value
                 except LookupError:
-                    self.errors[name] = (
-                        f"{ICase[name].title}: choose one of the values in the list."
+                    self.errors[name] = translate_here(
+                        _(
+                            "${field}: choose one of the values in the list.",
+                            mapping={"field": ICase[name].title},
+                        )
                     )
         year = (form.get("field.year_of_birth") or "").strip()
         values["year_of_birth"] = None
@@ -376,8 +389,8 @@ class CaseForm(BrowserView):
             if year.isdigit():
                 values["year_of_birth"] = int(year)
             else:
-                self.errors["year_of_birth"] = (
-                    "Year of birth: give the year as four digits, e.g. 2019."
+                self.errors["year_of_birth"] = translate_here(
+                    _("Year of birth: give the year as four digits, e.g. 2019.")
                 )
         values["urgent"] = bool(form.get("field.urgent"))
         for name, vocabulary_name in CODES.items():
@@ -390,9 +403,15 @@ class CaseForm(BrowserView):
                     if name == "orpha_codes" and code.isdigit():
                         code = f"ORPHA:{code}"
                     if code not in vocabulary:
-                        self.errors[name] = (
-                            f"{ICase[name].title}: '{code}' is not known; "
-                            f"{CODE_HELP[name]}"
+                        self.errors[name] = translate_here(
+                            _(
+                                "${field}: '${code}' is not known; ${help}",
+                                mapping={
+                                    "field": ICase[name].title,
+                                    "code": code,
+                                    "help": CODE_HELP[name],
+                                },
+                            )
                         )
                     cleaned.append(code)
                 codes = cleaned
@@ -426,8 +445,8 @@ class CaseForm(BrowserView):
                 self.errors[name] = self._field_message(name, error)
         no_age = not values.get("year_of_birth") and not values.get("age_band")
         if no_age and "year_of_birth" not in self.errors:
-            self.errors["year_of_birth"] = (
-                "Year of birth or age band: give at least one of them."
+            self.errors["year_of_birth"] = translate_here(
+                _("Year of birth or age band: give at least one of them.")
             )
         return values
 
@@ -440,18 +459,20 @@ class CaseForm(BrowserView):
         version = (form.get("consent.version") or "").strip()
         if not uid and not consent_date:
             if required:
-                self.errors["consent.form"] = (
-                    "Care consent: choose the consent form the patient signed and "
-                    "give the date of consent. A case is submitted only with it; "
-                    "use Save as draft to add it later."
+                self.errors["consent.form"] = translate_here(
+                    _(
+                        "Care consent: choose the consent form the patient signed "
+                        "and give the date of consent. A case is submitted only "
+                        "with it; use Save as draft to add it later."
+                    )
                 )
             return None
         values = {"kind": CONSENT_KIND_CARE, "recorded_by": self.userid()}
         if uid and uid != OTHER_FORM:
             brains = api.content.find(portal_type="ConsentForm", UID=uid)
             if not brains:
-                self.errors["consent.form"] = (
-                    "Care consent form: choose one of the forms in the list."
+                self.errors["consent.form"] = translate_here(
+                    _("Care consent form: choose one of the forms in the list.")
                 )
                 return None
             chosen = brains[0].getObject()
@@ -463,31 +484,37 @@ class CaseForm(BrowserView):
             )
         else:
             if not uid:
-                self.errors["consent.form"] = (
-                    "Care consent form: choose the form the patient signed, or "
-                    "'Another form' and give its language and version."
+                self.errors["consent.form"] = translate_here(
+                    _(
+                        "Care consent form: choose the form the patient signed, "
+                        "or 'Another form' and give its language and version."
+                    )
                 )
             if not language:
-                self.errors["consent.language"] = (
-                    "Language of the consent form: choose the language of the "
-                    "form the patient signed."
+                self.errors["consent.language"] = translate_here(
+                    _(
+                        "Language of the consent form: choose the language of the "
+                        "form the patient signed."
+                    )
                 )
             if not version:
-                self.errors["consent.version"] = (
-                    "Version of the consent form: give it as printed on the form, "
-                    "e.g. 2.1."
+                self.errors["consent.version"] = translate_here(
+                    _(
+                        "Version of the consent form: give it as printed on the "
+                        "form, e.g. 2.1."
+                    )
                 )
             values.update(consent_language=language, consent_version=version)
         if not consent_date:
-            self.errors["consent.date"] = (
-                "Date of consent: give the date the patient signed the form."
+            self.errors["consent.date"] = translate_here(
+                _("Date of consent: give the date the patient signed the form.")
             )
         else:
             try:
                 values["consent_date"] = date.fromisoformat(consent_date)
             except ValueError:
-                self.errors["consent.date"] = (
-                    "Date of consent: give a date as YYYY-MM-DD, e.g. 2026-01-12."
+                self.errors["consent.date"] = translate_here(
+                    _("Date of consent: give a date as YYYY-MM-DD, e.g. 2026-01-12.")
                 )
         schema = _schema("ConsentRecord")
         for name in ("consent_date", "consent_version"):
@@ -516,7 +543,12 @@ class CaseForm(BrowserView):
             try:
                 field.validate(value)
             except ValidationError as error:
-                self.errors["files"] = f"Files: {filename} is refused. {error.doc()}"
+                self.errors["files"] = translate_here(
+                    _(
+                        "Files: ${name} is refused. ${reason}",
+                        mapping={"name": filename, "reason": error.doc()},
+                    )
+                )
                 continue
             found.append(value)
         return found
@@ -540,7 +572,9 @@ class CaseForm(BrowserView):
             return None
         if self.case is None:
             case = create_case(self.cases_folder(), **values)
-            message = f"Case {case.Title()} is saved as a draft."
+            message = translate_here(
+                _("Case ${case} is saved as a draft.", mapping={"case": case.Title()})
+            )
         else:
             case = self.case
             if self.changed_meanwhile(values):
@@ -549,7 +583,7 @@ class CaseForm(BrowserView):
                 setattr(case, name, value)
             notify(ObjectModifiedEvent(case))
             case.reindexObject()
-            message = "Your changes are saved."
+            message = translate_here(_("Your changes are saved."))
         if consent is not None:
             api.content.create(
                 container=case, type="ConsentRecord", title="Care consent", **consent
@@ -559,7 +593,9 @@ class CaseForm(BrowserView):
                 container=case, type="MedicalFile", title=value.filename, file=value
             )
         if files:
-            message += f" {len(files)} file(s) added."
+            message += " " + translate_here(
+                _("${count} file(s) added.", mapping={"count": len(files)})
+            )
         if submit:
             return self.submit(case, message)
         api.portal.show_message(message, self.request)
@@ -579,7 +615,10 @@ class CaseForm(BrowserView):
                 f"{case.absolute_url()}?refused={states.SUBMIT}#next-step"
             )
         api.portal.show_message(
-            f"Case {case.Title()} is submitted: the coordinators are told.",
+            _(
+                "Case ${case} is submitted: the coordinators are told.",
+                mapping={"case": case.Title()},
+            ),
             self.request,
         )
         return self.request.response.redirect(case.absolute_url())
@@ -624,15 +663,23 @@ class CaseForm(BrowserView):
         if not clashes:
             return False
         for name in clashes:
-            self.errors[name] = (
-                f"{ICase[name].title}: someone else changed it while you were "
-                f"editing, to {shown_value(self.case, name)}. What you typed is "
-                "kept here: save again to replace theirs, or change it."
+            self.errors[name] = translate_here(
+                _(
+                    "${field}: someone else changed it while you were editing, "
+                    "to ${value}. What you typed is kept here: save again to "
+                    "replace theirs, or change it.",
+                    mapping={
+                        "field": ICase[name].title,
+                        "value": shown_value(self.case, name),
+                    },
+                )
             )
-        self.errors["form"] = (
-            "Not saved: someone else changed this case while you were editing "
-            "it. What you typed is kept; the fields both of you changed say what "
-            "they hold now."
+        self.errors["form"] = translate_here(
+            _(
+                "Not saved: someone else changed this case while you were editing "
+                "it. What you typed is kept; the fields both of you changed say "
+                "what they hold now."
+            )
         )
         self._version = version_of(self.case)  # saving again replaces theirs
         return True

@@ -20,13 +20,16 @@ from zExceptions import BadRequest
 from zExceptions import Unauthorized
 from zope.schema import ValidationError
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.browser import workspace
 from cpms.cases.workflow import last_info_request
 from cpms.core import permissions
 from cpms.core.browser.fields import FieldsView
+from cpms.core.i18n import translate_here
 from cpms.core.users import fullname
 from cpms.core.validation import TEXT_MAX
+from cpms.core.validation import identifier_refusal
 from cpms.core.validation import text_problem
 
 # The coded facts of the header and the summary, in reading order.
@@ -87,10 +90,10 @@ class CaseView(FieldsView):
         if not self.refused:
             return ""
         what = {
-            states.SUBMIT: "The case cannot be submitted yet.",
-            states.CLOSE: "The case cannot be closed yet.",
+            states.SUBMIT: _("The case cannot be submitted yet."),
+            states.CLOSE: _("The case cannot be closed yet."),
         }
-        return what.get(self.refused, "This step cannot be done yet.")
+        return what.get(self.refused, _("This step cannot be done yet."))
 
     # facts
 
@@ -126,6 +129,9 @@ class CaseView(FieldsView):
     def timeline(self):
         return workspace.timeline(self.context)
 
+    def when(self, value):
+        return workspace.when(value)
+
     def audit_entries(self):
         return workspace.audit_entries(self.context)
 
@@ -142,8 +148,8 @@ class CaseView(FieldsView):
         """Adding to the case: files and meetings (their own forms)."""
         found = []
         for portal_type, label in (
-            ("MedicalFile", "Add a file"),
-            ("Meeting", "Plan a meeting"),
+            ("MedicalFile", _("Add a file")),
+            ("Meeting", _("Plan a meeting")),
         ):
             if workspace.can_add(self.context, portal_type):
                 found.append(
@@ -184,23 +190,23 @@ class CaseView(FieldsView):
                 "help": "",
             }
             if transition == states.REQUEST_INFO:
-                action["label"] = "Ask the referring clinician for information"
-                action["text_label"] = "What information is missing?"
-                action["help"] = "The case goes back to its clinician as a draft."
+                action["label"] = _("Ask the referring clinician for information")
+                action["text_label"] = _("What information is missing?")
+                action["help"] = _("The case goes back to its clinician as a draft.")
             elif transition == states.CLOSE:
-                action["label"] = "Close the case"
+                action["label"] = _("Close the case")
                 if workspace.may(permissions.OVERRIDE_CLOSE_RULE, self.context):
-                    action["text_label"] = (
+                    action["text_label"] = _(
                         "Reason (needed if the closing rule is not met)"
                     )
             elif transition == states.REOPEN:
-                action["label"] = "Reopen the discussion"
+                action["label"] = _("Reopen the discussion")
             elif transition == states.WITHDRAW:
-                action["label"] = "Withdraw the case..."
-                action["help"] = "Locks the case for good. You are asked to confirm."
+                action["label"] = _("Withdraw the case...")
+                action["help"] = _("Locks the case for good. You are asked to confirm.")
             elif transition == states.ARCHIVE:
-                action["label"] = "Archive the case..."
-                action["help"] = (
+                action["label"] = _("Archive the case...")
+                action["help"] = _(
                     "Keeps it for the record only. You are asked to confirm."
                 )
             actions.append(action)
@@ -222,35 +228,46 @@ class CaseActionView(BrowserView):
         if action in workspace.CONFIRMATIONS and not self.request.form.get("confirmed"):
             return self.confirm(action)
         if self.request.method != "POST":
-            raise BadRequest("Use the buttons of the case page.")
+            raise BadRequest(_("Use the buttons of the case page."))
         CheckAuthenticator(self.request)
         comment = (self.request.form.get("comment") or "").strip()
         # The same checks as a comment sent over REST (cpms.core.boundary).
         problem = text_problem(comment, single_line=False, max_length=TEXT_MAX)
         if problem:
-            return self.back_to_case(f"Comment: {problem}")
+            return self.back_to_case(
+                _("Comment: ${problem}", mapping={"problem": problem})
+            )
+        refusal = identifier_refusal(_("Comment"), comment)
+        if refusal:
+            return self.back_to_case(refusal)
         if action == "contribute":
             return self.contribute()
         if action == workspace.REPORT_SIGN:
             report = workspace.report_of(self.context)
             if report is None:
-                raise BadRequest("This case has no outcome report to sign.")
-            return self.transition(report, action, comment, "The report is signed.")
+                raise BadRequest(_("This case has no outcome report to sign."))
+            return self.transition(report, action, comment, _("The report is signed."))
         if action not in workspace.TRANSITION_LABELS:
-            raise BadRequest(f"Unknown action {action!r}.")
+            raise BadRequest(
+                translate_here(
+                    _("Unknown action ${action}.", mapping={"action": repr(action)})
+                )
+            )
         if action == states.REQUEST_INFO and not comment:
             return self.back_to_case(
-                "What information is missing? Write it in the box before asking: "
-                "the referring clinician reads it on the case."
+                _(
+                    "What information is missing? Write it in the box before "
+                    "asking: the referring clinician reads it on the case."
+                )
             )
         done = {
-            states.SUBMIT: "The case is submitted: the coordinators are told.",
-            states.OPEN_PANEL: "The panel is open.",
-            states.REQUEST_INFO: "The case is back with its clinician.",
-            states.CLOSE: "The case is closed.",
-            states.ARCHIVE: "The case is archived.",
-            states.WITHDRAW: "The case is withdrawn.",
-            states.REOPEN: "The discussion is reopened.",
+            states.SUBMIT: _("The case is submitted: the coordinators are told."),
+            states.OPEN_PANEL: _("The panel is open."),
+            states.REQUEST_INFO: _("The case is back with its clinician."),
+            states.CLOSE: _("The case is closed."),
+            states.ARCHIVE: _("The case is archived."),
+            states.WITHDRAW: _("The case is withdrawn."),
+            states.REOPEN: _("The discussion is reopened."),
         }
         return self.transition(self.context, action, comment, done[action])
 
@@ -262,15 +279,19 @@ class CaseActionView(BrowserView):
 
     def confirm(self, action):
         if action not in workspace.available_transitions(self.context):
-            raise Unauthorized("You may not do this on this case.")
+            raise Unauthorized(_("You may not do this on this case."))
         self.action = action
         self.label = {
-            states.WITHDRAW: "Yes, withdraw the case",
-            states.ARCHIVE: "Yes, archive the case",
+            states.WITHDRAW: _("Yes, withdraw the case"),
+            states.ARCHIVE: _("Yes, archive the case"),
         }[action]
         self.title = {
-            states.WITHDRAW: f"Withdraw case {self.context.Title()}?",
-            states.ARCHIVE: f"Archive case {self.context.Title()}?",
+            states.WITHDRAW: _(
+                "Withdraw case ${case}?", mapping={"case": self.context.Title()}
+            ),
+            states.ARCHIVE: _(
+                "Archive case ${case}?", mapping={"case": self.context.Title()}
+            ),
         }[action]
         self.sentence = workspace.CONFIRMATIONS[action]
         return self.confirm_template()
@@ -278,7 +299,7 @@ class CaseActionView(BrowserView):
     def transition(self, obj, action, comment, done):
         if action not in workspace.available_transitions(obj):
             api.portal.show_message(
-                "This step is not open to you on the case as it is now.",
+                _("This step is not open to you on the case as it is now."),
                 self.request,
                 type="error",
             )
@@ -296,11 +317,13 @@ class CaseActionView(BrowserView):
             ):
                 # The case page lists what is missing, with links.
                 if action == states.CLOSE and comment:
-                    api.portal.show_message(str(error), self.request, type="error")
+                    api.portal.show_message(
+                        _error_message(error), self.request, type="error"
+                    )
                 return self.request.response.redirect(
                     self.case_url(refused=action) + "#next-step"
                 )
-            api.portal.show_message(str(error), self.request, type="error")
+            api.portal.show_message(_error_message(error), self.request, type="error")
             return self.request.response.redirect(self.case_url())
         api.portal.show_message(done, self.request)
         return self.request.response.redirect(self.case_url())
@@ -308,11 +331,13 @@ class CaseActionView(BrowserView):
     def contribute(self):
         text = (self.request.form.get("text") or "").strip()
         if not workspace.can_add(self.context, "Contribution"):
-            raise Unauthorized("You may not contribute to this case now.")
+            raise Unauthorized(_("You may not contribute to this case now."))
         if not text:
             return self.back_to_case(
-                "Your contribution is empty: write your opinion, questions or "
-                "advice in the box, then add it."
+                _(
+                    "Your contribution is empty: write your opinion, questions or "
+                    "advice in the box, then add it."
+                )
             )
         schema_field = _schema_field("Contribution", "text")
         try:
@@ -322,7 +347,7 @@ class CaseActionView(BrowserView):
         api.content.create(
             container=self.context, type="Contribution", title="Contribution", text=text
         )
-        api.portal.show_message("Your contribution is added.", self.request)
+        api.portal.show_message(_("Your contribution is added."), self.request)
         return self.request.response.redirect(self.case_url() + "#discussion")
 
     def back_to_case(self, error):
@@ -335,3 +360,8 @@ class CaseActionView(BrowserView):
 def _schema_field(portal_type, name):
     fti = api.portal.get_tool("portal_types")[portal_type]
     return fti.lookupSchema()[name]
+
+
+def _error_message(error):
+    """A refusal's message as raised: a translatable message stays one."""
+    return error.args[0] if error.args else str(error)

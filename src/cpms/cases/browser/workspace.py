@@ -19,12 +19,14 @@ from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 
+from babel.dates import format_date as babel_format_date
 from DateTime import DateTime
 from plone import api
 from plone.dexterity.utils import iterSchemata
 from zope.component import queryAdapter
 from zope.schema import getFieldsInOrder
 
+from cpms import _
 from cpms.cases import states
 from cpms.cases.interfaces import ICaseGuestGrants
 from cpms.cases.utils import local_roles
@@ -36,46 +38,62 @@ from cpms.cases.workflow import valid_care_consents
 from cpms.core import audit
 from cpms.core import permissions
 from cpms.core import roles
+from cpms.core.i18n import as_message
+from cpms.core.i18n import format_date
+from cpms.core.i18n import request_language
 from cpms.core.users import fullname
 
 # What each transition is called on a button, and what happened, in a timeline.
 TRANSITION_LABELS = {
-    states.SUBMIT: "Submit",
-    states.OPEN_PANEL: "Open panel",
-    states.REQUEST_INFO: "Request information",
-    states.CLOSE: "Close",
-    states.ARCHIVE: "Archive",
-    states.WITHDRAW: "Withdraw",
-    states.REOPEN: "Reopen",
+    states.SUBMIT: _("Submit"),
+    states.OPEN_PANEL: _("Open panel"),
+    states.REQUEST_INFO: _("Request information"),
+    states.CLOSE: _("Close"),
+    states.ARCHIVE: _("Archive"),
+    states.WITHDRAW: _("Withdraw"),
+    states.REOPEN: _("Reopen"),
 }
 HISTORY_LABELS = {
-    None: "Case created",
-    states.SUBMIT: "Submitted to the coordinators",
-    states.OPEN_PANEL: "Panel opened",
-    states.REQUEST_INFO: "Information requested",
-    states.CLOSE: "Case closed",
-    states.ARCHIVE: "Case archived",
-    states.WITHDRAW: "Case withdrawn",
-    states.REOPEN: "Discussion reopened",
+    None: _("Case created"),
+    states.SUBMIT: _("Submitted to the coordinators"),
+    states.OPEN_PANEL: _("Panel opened"),
+    states.REQUEST_INFO: _("Information requested"),
+    states.CLOSE: _("Case closed"),
+    states.ARCHIVE: _("Case archived"),
+    states.WITHDRAW: _("Case withdrawn"),
+    states.REOPEN: _("Discussion reopened"),
 }
 AUDIT_LABELS = {
-    "close_override": "Closed by a coordinator without meeting the closing rule",
-    "consent_withdrawn": "Consent withdrawn",
+    "close_override": _("Closed by a coordinator without meeting the closing rule"),
+    "consent_withdrawn": _("Consent withdrawn"),
 }
 # Irreversible transitions: offered apart from the next step, and fired only
 # after a confirmation whose sentence says what happens.
 CONFIRMATIONS = {
     states.WITHDRAW: (
-        "The case will be withdrawn and locked for good: nobody can change it, "
-        "add to it or discuss it any more, and it cannot be reopened. What it "
-        "holds stays on record."
+        _(
+            "The case will be withdrawn and locked for good: nobody can change "
+            "it, add to it or discuss it any more, and it cannot be reopened. "
+            "What it holds stays on record."
+        )
     ),
     states.ARCHIVE: (
-        "The case will be archived: it is kept for the record only and can no "
-        "longer be reopened or changed."
+        _(
+            "The case will be archived: it is kept for the record only and can "
+            "no longer be reopened or changed."
+        )
     ),
 }
 REPORT_SIGN = "sign"
+# A consent's timeline entry, by kind and whether it was withdrawn.
+CONSENT_TITLES = {
+    ("care", False): _("Care consent recorded"),
+    ("care", True): _("Care consent withdrawn"),
+    ("registries", False): _("Registries consent recorded"),
+    ("registries", True): _("Registries consent withdrawn"),
+    ("research", False): _("Research consent recorded"),
+    ("research", True): _("Research consent withdrawn"),
+}
 
 
 @dataclass
@@ -123,7 +141,9 @@ def state_title(obj) -> str:
     if state is None:
         return ""
     wf = api.portal.get_tool("portal_workflow")
-    return wf.getTitleForStateOnType(state, obj.portal_type) or state
+    title = wf.getTitleForStateOnType(state, obj.portal_type) or state
+    # Workflow titles are in the catalogue (extracted from the definitions).
+    return as_message(title)
 
 
 def available_transitions(obj) -> set[str]:
@@ -188,22 +208,29 @@ def next_step(case) -> Step | None:
         if last_info_request(case):
             return Step(
                 states.SUBMIT,
-                "Provide the information",
-                "Complete the case if needed, write your answer and send the case "
-                "back to the coordinators.",
-                text_label="Your answer",
+                _("Provide the information"),
+                _(
+                    "Complete the case if needed, write your answer and send the "
+                    "case back to the coordinators."
+                ),
+                text_label=_("Your answer"),
             )
         return Step(
             states.SUBMIT,
-            "Submit",
-            "Send the case to the network's coordinators, who assemble its panel. "
-            "You can no longer change it afterwards.",
+            _("Submit"),
+            _(
+                "Send the case to the network's coordinators, who assemble its "
+                "panel. You can no longer change it afterwards."
+            ),
         )
     if state == states.SUBMITTED and states.OPEN_PANEL in transitions:
         return Step(
             states.OPEN_PANEL,
-            "Open panel",
-            "Start the panel's discussion: its lead and members can then contribute.",
+            _("Open panel"),
+            _(
+                "Start the panel's discussion: its lead and members can then "
+                "contribute."
+            ),
         )
     if state != states.IN_DISCUSSION:
         return None
@@ -212,23 +239,31 @@ def next_step(case) -> Step | None:
         if report is None and can_add(case, "OutcomeReport"):
             return Step(
                 "report",
-                "Write the outcome report",
-                "Write the panel's findings and recommendations; you sign them next.",
+                _("Write the outcome report"),
+                _(
+                    "Write the panel's findings and recommendations; you sign them "
+                    "next."
+                ),
                 url=add_url(case, "OutcomeReport"),
             )
         unsigned = report is not None and review_state(report) != states.REPORT_SIGNED
         if unsigned and REPORT_SIGN in available_transitions(report):
             return Step(
                 REPORT_SIGN,
-                "Sign",
-                "Sign the outcome report as the panel's lead. It cannot be "
-                "changed afterwards.",
+                _("Sign"),
+                _(
+                    "Sign the outcome report as the panel's lead. It cannot be "
+                    "changed afterwards."
+                ),
             )
         if report is not None and states.CLOSE in transitions:
             return Step(
                 states.CLOSE,
-                "Close",
-                "End the discussion: the referring clinician gets the signed report.",
+                _("Close"),
+                _(
+                    "End the discussion: the referring clinician gets the signed "
+                    "report."
+                ),
             )
     if (
         held & {roles.PANEL_LEAD, roles.PANEL_MEMBER, roles.GUEST_CLINICIAN}
@@ -237,8 +272,8 @@ def next_step(case) -> Step | None:
     ):
         return Step(
             "contribute",
-            "Add your contribution",
-            "Give your opinion, questions or advice to the panel.",
+            _("Add your contribution"),
+            _("Give your opinion, questions or advice to the panel."),
             url="#contribute",
         )
     return None
@@ -256,7 +291,7 @@ def missing_case_fields(case) -> list[tuple[str, str]]:
                 continue
             value = getattr(schema(case, None), name, None)
             if value is None or value in ("", [], (), set(), frozenset()):
-                missing.append((name, str(schema_field.title)))
+                missing.append((name, schema_field.title))
     return missing
 
 
@@ -269,17 +304,17 @@ def checklist(case, transition) -> list[ChecklistItem]:
         if not valid_care_consents(case):
             items.append(
                 ChecklistItem(
-                    "The patient's care consent is not recorded.",
+                    _("The patient's care consent is not recorded."),
                     f"{url}/@@edit-case#consent",
-                    "Record the care consent",
+                    _("Record the care consent"),
                 )
             )
         for name, title in missing_case_fields(case):
             items.append(
                 ChecklistItem(
-                    f"{title} is empty.",
+                    _("${field} is empty.", mapping={"field": title}),
                     f"{url}/@@edit-case#field-{name}",
-                    f"Fill in {title}",
+                    _("Fill in ${field}", mapping={"field": title}),
                 )
             )
     elif transition == states.CLOSE:
@@ -288,27 +323,30 @@ def checklist(case, transition) -> list[ChecklistItem]:
             if report is None:
                 items.append(
                     ChecklistItem(
-                        "There is no outcome report yet.",
+                        _("There is no outcome report yet."),
                         add_url(case, "OutcomeReport"),
-                        "Write the outcome report",
+                        _("Write the outcome report"),
                     )
                 )
             else:
                 items.append(
                     ChecklistItem(
-                        "The outcome report is not signed by the panel lead.",
+                        _("The outcome report is not signed by the panel lead."),
                         f"{url}#next-step",
-                        "Sign the outcome report",
+                        _("Sign the outcome report"),
                     )
                 )
         experts = expert_contributors(case)
         if len(experts) < MIN_EXPERTS:
             items.append(
                 ChecklistItem(
-                    f"Contributions from at least {MIN_EXPERTS} experts of the panel "
-                    f"are needed (now {len(experts)}).",
+                    _(
+                        "Contributions from at least ${count} experts of the panel "
+                        "are needed (now ${now}).",
+                        mapping={"count": MIN_EXPERTS, "now": len(experts)},
+                    ),
                     f"{url}#discussion",
-                    "See the discussion",
+                    _("See the discussion"),
                 )
             )
     return items
@@ -336,7 +374,7 @@ def _history_entries(case) -> list[Entry]:
         comment = (item.get("comments") or "").strip()
         title = HISTORY_LABELS.get(action, TRANSITION_LABELS.get(action, action))
         if action == states.SUBMIT and previous == states.REQUEST_INFO:
-            title = "Information provided and submitted again"
+            title = _("Information provided and submitted again")
         entries.append(
             Entry(
                 kind="history",
@@ -357,22 +395,23 @@ def _consent_entry(consent) -> Entry:
     if form:
         brains = api.content.find(UID=form)
         if brains:
-            details.append(("Form", brains[0].Title))
+            details.append((_("Form"), brains[0].Title))
     if getattr(consent, "consent_language", None):
-        details.append(("Language", _term(consent, "consent_language")))
+        details.append((_("Language"), _term(consent, "consent_language")))
     if getattr(consent, "consent_version", None):
-        details.append(("Version", consent.consent_version))
+        details.append((_("Version"), consent.consent_version))
     if getattr(consent, "consent_date", None):
-        details.append(("Date of consent", consent.consent_date.isoformat()))
+        details.append((_("Date of consent"), consent.consent_date.isoformat()))
     withdrawn = review_state(consent) == states.CONSENT_WITHDRAWN or getattr(
         consent, "withdrawn", False
     )
-    title = f"{kind.capitalize()} consent recorded".strip()
-    if withdrawn:
-        title = f"{kind.capitalize()} consent withdrawn".strip()
+    title = CONSENT_TITLES.get(
+        (kind, bool(withdrawn)),
+        _("Consent withdrawn") if withdrawn else _("Consent recorded"),
+    )
     return Entry(
         kind="consent",
-        open_label="Open the consent record",
+        open_label=_("Open the consent record"),
         title=title,
         when=_as_datetime(consent.created()),
         who=fullname(getattr(consent, "recorded_by", None)),
@@ -397,8 +436,8 @@ def _contribution_entry(contribution) -> Entry:
     creators = contribution.listCreators()
     return Entry(
         kind="contribution",
-        open_label="Open the contribution",
-        title="Contribution",
+        open_label=_("Open the contribution"),
+        title=_("Contribution"),
         when=_as_datetime(contribution.created()),
         who=fullname(creators[0] if creators else ""),
         text=getattr(contribution, "text", "") or "",
@@ -413,20 +452,20 @@ def _meeting_entry(meeting) -> Entry:
     if start is not None:
         when = f"{start:%A %d %B %Y, %H:%M}"
         if end is not None:
-            when += f" to {end:%H:%M}"
-        details.append(("When", f"{when} ({tzname})"))
+            when += f" - {end:%H:%M}"
+        details.append((_("When"), f"{when} ({tzname})"))
     attendees = getattr(meeting, "attendees", None) or ()
     if attendees:
-        details.append(("Attendees", ", ".join(fullname(u) for u in attendees)))
+        details.append((_("Attendees"), ", ".join(fullname(u) for u in attendees)))
     links = []
     video = getattr(meeting, "video_url", None)
     if video:
-        links.append(("Join the video meeting", video))
-    links.append(("Add to calendar (.ics)", f"{meeting.absolute_url()}/@@ics"))
+        links.append((_("Join the video meeting"), video))
+    links.append((_("Add to calendar (.ics)"), f"{meeting.absolute_url()}/@@ics"))
     return Entry(
         kind="meeting",
-        open_label="Open the meeting",
-        title=f"Meeting: {meeting.Title()}",
+        open_label=_("Open the meeting"),
+        title=_("Meeting: ${title}", mapping={"title": meeting.Title()}),
         when=_as_datetime(meeting.created()),
         who=fullname((meeting.listCreators() or [""])[0]),
         text=getattr(meeting, "agenda", "") or "",
@@ -454,20 +493,25 @@ def _file_entry(obj) -> Entry:
     details = []
     if value is not None:
         # @@download of a medical file always answers as an attachment.
-        links.append((f"Download {name}", f"{obj.absolute_url()}/@@download/file"))
+        links.append(
+            (
+                _("Download ${name}", mapping={"name": name}),
+                f"{obj.absolute_url()}/@@download/file",
+            )
+        )
         # A viewer of the imaging slice (a view by name: cases does not
         # import imaging), offered when it exists for this file.
         from zope.component import queryMultiAdapter
         from zope.globalrequest import getRequest
 
         if queryMultiAdapter((obj, getRequest()), name="slide") is not None:
-            links.append(("View the slide", f"{obj.absolute_url()}/@@slide"))
+            links.append((_("View the slide"), f"{obj.absolute_url()}/@@slide"))
         kind = getattr(obj, "kind", None)
-        details.append(("File", f"{kind + ', ' if kind else ''}{_size(value)}"))
+        details.append((_("File"), f"{kind + ', ' if kind else ''}{_size(value)}"))
     return Entry(
         kind="file",
-        open_label="Open the file's page",
-        title=f"File: {obj.Title() or name}",
+        open_label=_("Open the file's page"),
+        title=_("File: ${title}", mapping={"title": obj.Title() or name}),
         when=_as_datetime(obj.created()),
         who=fullname((obj.listCreators() or [""])[0]),
         url=obj.absolute_url(),
@@ -481,15 +525,17 @@ def _report_entry(report) -> Entry:
     details = [
         (label, getattr(report, name))
         for name, label in (
-            ("findings", "Findings"),
-            ("recommendations", "Recommendations"),
-            ("treatment_plan", "Treatment plan"),
-            ("references", "References"),
+            ("findings", _("Findings")),
+            ("recommendations", _("Recommendations")),
+            ("treatment_plan", _("Treatment plan")),
+            ("references", _("References")),
         )
         if getattr(report, name, None)
     ]
     title = (
-        "Outcome report (signed)" if signed else "Outcome report (draft, not signed)"
+        _("Outcome report (signed)")
+        if signed
+        else _("Outcome report (draft, not signed)")
     )
     who = fullname(getattr(report, "signed_by", None)) if signed else ""
     if not who:
@@ -497,12 +543,14 @@ def _report_entry(report) -> Entry:
     when = getattr(report, "signed_on", None) if signed else None
     return Entry(
         kind="report",
-        open_label="Open the report",
+        open_label=_("Open the report"),
         title=title,
         when=_as_datetime(when) or _as_datetime(report.created()),
         who=who,
         url=report.absolute_url(),
-        links=[("Download the report (PDF)", f"{report.absolute_url()}/@@report.pdf")],
+        links=[
+            (_("Download the report (PDF)"), f"{report.absolute_url()}/@@report.pdf")
+        ],
         details=details,
     )
 
@@ -557,8 +605,21 @@ def panel(case) -> dict:
         if roles.PANEL_MEMBER in r and roles.PANEL_LEAD not in r
     )
     guests = [
-        {"name": fullname(userid), "until": f"{until:%d %B %Y}"}
+        {"name": fullname(userid), "until": format_date(until, request_language())}
         for userid, until in sorted(guest_grants(case).items(), key=lambda i: i[1])
     ]
     clinician = [fullname(u) for u, r in held.items() if roles.OWNER in r]
     return {"lead": lead, "members": members, "guests": guests, "owner": clinician}
+
+
+def when(value) -> str:
+    """A moment of the timeline in the reader's language, UTC."""
+    if value is None:
+        return ""
+    language = request_language().replace("-", "_")
+    language = "en_GB" if language == "en" else language  # 12 Jan 2026, as before
+    try:
+        day = babel_format_date(value, "medium", locale=language)
+    except (ValueError, LookupError):
+        day = babel_format_date(value, "medium", locale="en")
+    return f"{day}, {value:%H:%M} UTC"

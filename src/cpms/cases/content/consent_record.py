@@ -25,7 +25,12 @@ from cpms.core.validation import TextLine
 def not_in_future(label):
     def check(value):
         if value and value > date.today():
-            raise FieldError(f"{label}: {value.isoformat()} is in the future.")
+            raise FieldError(
+                _(
+                    "${field}: ${date} is in the future.",
+                    mapping={"field": label, "date": value.isoformat()},
+                )
+            )
         return True
 
     return check

@@ -62,11 +62,35 @@ class ReportPdfView(BrowserView):
         return send_bytes(self.request.response, data, "application/pdf", name)
 
 
+# The roles a person holds on a case, as My cases names them.
+ROLE_TITLES = {
+    "Owner": _("Enrolling clinician"),
+    "Panel Lead": _("Panel lead"),
+    "Panel Member": _("Panel member"),
+    "Guest Clinician": _("Guest"),
+}
+
+
 class MyCasesView(BrowserView):
     def data(self):
         return dashboard.my_cases(api.user.get_current().getId())
+
+    def role_titles(self):
+        """A role on a case as the dashboard names it."""
+        return ROLE_TITLES
 
 
 class CoordinatorDashboardView(BrowserView):
     def data(self):
         return dashboard.coordinator()
+
+    def date(self, iso: str) -> str:
+        """A date of the dashboard (ISO text) in the reader's language."""
+        from datetime import date
+
+        if not iso:
+            return ""
+        return i18n.format_date(date.fromisoformat(iso[:10]), i18n.request_language())
+
+    def number(self, value) -> str:
+        return i18n.format_number(value, i18n.request_language())

@@ -17,7 +17,11 @@ from plone.rest.errors import ErrorHandling
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import NotFound as ZopeNotFound
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 from zope.interface import alsoProvides
+
+from cpms import _
 
 
 def disable_csrf_check(request) -> None:
@@ -34,9 +38,9 @@ def json_object(request) -> dict:
     try:
         data = json.loads(request.get("BODY") or "{}")
     except ValueError:
-        raise BadRequest("The request body is not valid JSON.") from None
+        raise BadRequest(_("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.")
+        raise BadRequest(_("The request body must be a JSON object."))
     return data
 
 
@@ -55,13 +59,35 @@ class NotFound(ZopeNotFound):
     """
 
 
-class NotFoundErrorHandling(ErrorHandling):
-    """plone.rest's error view, keeping the message of our ``NotFound``."""
+class TranslatedErrorHandling(ErrorHandling):
+    """plone.rest's error view, a translatable message in the request's language.
+
+    Registered for the errors our services raise (``BadRequest``,
+    ``Forbidden``, ``Unauthorized``): a message made with ``cpms._`` answers
+    in the language negotiated for the request (Accept-Language, the
+    member's preference); a plain string stays as it is.
+    """
 
     def render_exception(self, exception):
         result = super().render_exception(exception)
         if result is not None:  # None: the view answered with a redirect
-            result["message"] = str(exception)
+            message = exception.args[0] if exception.args else None
+            if isinstance(message, Message):
+                result["message"] = translate(message, context=self.request)
+        return result
+
+
+class NotFoundErrorHandling(TranslatedErrorHandling):
+    """plone.rest's error view, keeping the message of our ``NotFound``."""
+
+    def render_exception(self, exception):
+        result = ErrorHandling.render_exception(self, exception)
+        if result is not None:  # None: the view answered with a redirect
+            message = exception.args[0] if exception.args else None
+            if isinstance(message, Message):
+                result["message"] = translate(message, context=self.request)
+            else:
+                result["message"] = str(exception)
         return result
 
 

@@ -1,9 +1,16 @@
 """The portal's front page: what the portal is, and the ways in."""
 
+from html import escape
+
 from plone import api
 from Products.Five.browser import BrowserView
 from zope.component import queryMultiAdapter
+from zope.i18n import translate
 
+from cpms import _
+from cpms.core.i18n import as_message
+from cpms.core.structure import FRONT_PAGE_PARAGRAPHS
+from cpms.core.structure import FRONT_PAGE_TEXT
 from cpms.core.structure import SECTIONS
 
 SECTION_TITLES = {s.id: s.title for s in SECTIONS}
@@ -15,27 +22,29 @@ class FrontPageView(BrowserView):
         portal_url = api.portal.get().absolute_url()
         ways = [
             {
-                "title": "Refer a case",
+                "title": _("Refer a case"),
                 "url": f"{portal_url}/refer-a-case",
-                "text": "You treat a patient outside the network and would "
-                "like the network's experts to advise you.",
+                "text": _(
+                    "You treat a patient outside the network and would like the "
+                    "network's experts to advise you."
+                ),
             },
             self._request_access(portal_url),
         ]
         if api.user.is_anonymous():
             ways.append(
                 {
-                    "title": "Log in",
+                    "title": _("Log in"),
                     "url": f"{portal_url}/login",
-                    "text": "You already have access to the portal.",
+                    "text": _("You already have access to the portal."),
                 }
             )
         else:
             ways.append(
                 {
-                    "title": "My cases",
+                    "title": _("My cases"),
                     "url": f"{portal_url}/@@my-cases",
-                    "text": "The patient panels you take part in.",
+                    "text": _("The patient panels you take part in."),
                 }
             )
         return ways
@@ -52,10 +61,12 @@ class FrontPageView(BrowserView):
             else (f"{portal_url}/guides")
         )
         return {
-            "title": "Request access",
+            "title": _("Request access"),
             "url": url,
-            "text": "You work at a member centre and need an account to "
-            "enrol patients or join panels.",
+            "text": _(
+                "You work at a member centre and need an account to enrol "
+                "patients or join panels."
+            ),
         }
 
     def sections(self) -> list[dict]:
@@ -70,10 +81,33 @@ class FrontPageView(BrowserView):
         )
         return [
             {
-                "title": SECTION_TITLES[i],
+                # The sections' words are msgids (core/structure.py): in the
+                # reader's language unless staff changed them.
+                "title": as_message(SECTION_TITLES[i]),
                 "url": f"{portal.absolute_url()}/{i}",
-                "description": portal[i].Description(),
+                "description": as_message(portal[i].Description()),
             }
             for i in ids
             if i in portal.objectIds()
         ]
+
+    def title(self):
+        """The site's title, in the reader's language while it is the default."""
+        return as_message(self.context.Title())
+
+    def description(self):
+        return as_message(self.context.Description())
+
+    def intro(self) -> str | None:
+        """The site's text (HTML). The default text comes in the reader's
+        language, paragraph by paragraph; a text staff wrote stays theirs."""
+        text = getattr(self.context, "text", None)
+        html = getattr(text, "raw", None) or ""
+        if not html:
+            return None
+        if " ".join(html.split()) == " ".join(FRONT_PAGE_TEXT.split()):
+            return "\n".join(
+                f"<p>{escape(translate(_(paragraph), context=self.request))}</p>"
+                for paragraph in FRONT_PAGE_PARAGRAPHS
+            )
+        return text.output

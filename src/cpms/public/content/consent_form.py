@@ -6,6 +6,7 @@ from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
 
+from cpms import _
 from cpms.core.pdf import pdf_constraint
 from cpms.core.validation import TextLine
 
@@ -16,24 +17,25 @@ class IConsentForm(model.Schema):
     # Not called "language": that is the content language of Dublin Core,
     # which Plone uses for the page itself.
     form_language = schema.Choice(
-        title="Language",
+        title=_("Language"),
         vocabulary="cpms.vocabularies.consent_languages",
         required=True,
     )
     kind = schema.Choice(
-        title="Kind",
-        description="What the patient consents to.",
+        title=_("Kind"),
+        description=_("What the patient consents to."),
         vocabulary="cpms.vocabularies.consent_kinds",
         required=True,
     )
     version = TextLine(
-        title="Version",
-        description="As printed on the form, e.g. 2.1 (2026). Case consent "
-        "records cite it.",
+        title=_("Version"),
+        description=_(
+            "As printed on the form, e.g. 2.1 (2026). Case consent records cite it."
+        ),
         required=True,
     )
     file = NamedBlobFile(
-        title="PDF file",
+        title=_("PDF file"),
         required=True,
         constraint=pdf_constraint,
     )

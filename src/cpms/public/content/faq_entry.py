@@ -6,6 +6,7 @@ from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
 
+from cpms import _
 from cpms.core.text import plain_text
 from cpms.core.text import shorten
 from cpms.core.validation import TextLine
@@ -15,17 +16,17 @@ class IFAQEntry(model.Schema):
     """A question users ask, with the answer."""
 
     title = TextLine(
-        title="Question",
-        description="The problem as a user would put it.",
+        title=_("Question"),
+        description=_("The problem as a user would put it."),
         required=True,
     )
     category = schema.Choice(
-        title="Category",
+        title=_("Category"),
         vocabulary="cpms.vocabularies.faq_categories",
         required=True,
         default="other",
     )
-    answer = RichText(title="Answer", required=True)
+    answer = RichText(title=_("Answer"), required=True)
 
 
 @implementer(IFAQEntry)

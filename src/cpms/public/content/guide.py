@@ -16,24 +16,26 @@ from z3c.relationfield.schema import RelationList
 from zope import schema
 from zope.interface import implementer
 
+from cpms import _
+
 
 class IGuide(model.Schema):
     """A step-by-step guide."""
 
     audience = schema.Set(
-        title="Audience",
-        description="Who the guide is written for.",
+        title=_("Audience"),
+        description=_("Who the guide is written for."),
         value_type=schema.Choice(vocabulary="cpms.vocabularies.guide_audiences"),
         required=False,
         default=set(),
     )
     steps = RichText(
-        title="Steps",
-        description="The steps, best as a numbered list.",
+        title=_("Steps"),
+        description=_("The steps, best as a numbered list."),
         required=True,
     )
     related_guides = RelationList(
-        title="Related guides",
+        title=_("Related guides"),
         value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
         required=False,
         default=[],

@@ -7,19 +7,20 @@ from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
 
+from cpms import _
 from cpms.core.pdf import pdf_constraint
 
 
 class INewsletterIssue(model.Schema):
     """A newsletter issue."""
 
-    number = schema.Int(title="Issue number", min=1, required=True)
+    number = schema.Int(title=_("Issue number"), min=1, required=True)
     # Not called "date": Dublin Core content already has a Date() method.
-    issue_date = schema.Date(title="Date of the issue", required=True)
-    body = RichText(title="Body", required=True)
+    issue_date = schema.Date(title=_("Date of the issue"), required=True)
+    body = RichText(title=_("Body"), required=True)
     file = NamedBlobFile(
-        title="PDF edition",
-        description="Optional: the issue as a PDF for printing.",
+        title=_("PDF edition"),
+        description=_("Optional: the issue as a PDF for printing."),
         required=False,
         constraint=pdf_constraint,
     )

@@ -26,6 +26,8 @@ from Products.ZCTextIndex.ParseTree import ParseError
 from zExceptions import BadRequest
 from zope.interface.interfaces import ComponentLookupError
 
+from cpms import _
+from cpms.core.i18n import translate_here
 from cpms.core.search_budget import MESSAGE
 from cpms.core.search_budget import SearchTimeout
 from cpms.core.search_budget import search_budget
@@ -51,7 +53,14 @@ def guarded(request, reply):
         request.response.setStatus(503)
         return {"type": "SearchTimeout", "message": MESSAGE}
     except QUERY_ERRORS as error:
-        raise BadRequest(f"The search query is not valid: {error}") from None
+        raise BadRequest(
+            translate_here(
+                _(
+                    "The search query is not valid: ${error}",
+                    mapping={"error": str(error)},
+                )
+            )
+        ) from None
 
 
 class Search(SearchGet):
