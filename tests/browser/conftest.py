@@ -153,6 +153,7 @@ def site(demo_functional_portal) -> Site:
         "add contribution": "/cases/demo-silver-otter/++add++Contribution",
         "meeting": _path(portal, meeting),
         "medical file": _path(portal, medical_file),
+        "slide": "/cases/demo-silver-otter/demo-liver-biopsy/@@slide",
         "report": "/cases/demo-quiet-lynx/outcome-report",
         "coordinator dashboard": "/@@coordinator-dashboard",
         "access requests": "/@@access-requests-queue",

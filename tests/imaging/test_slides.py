@@ -203,3 +203,21 @@ def test_the_tile_cache_is_bounded():
     assert len(cache.items) == 3
     assert ("uid", "path", 0, 9, 0) in cache.items
     assert cache.drop("uid") == 3 and cache.size == 0
+
+
+def test_the_demo_builder_adds_one_slide_to_the_case_in_discussion(portal):
+    from cpms.demo import DEMO_TAG
+    from cpms.demo import slides
+
+    make_user("clinician", fullname="Dr Demo Clinician")
+    case = make_case(portal, nickname=slides.CASE, owner="clinician")
+    case.setSubject([DEMO_TAG])
+    case.reindexObject()
+    with api.env.adopt_roles(["Manager"]):
+        slides.build_slide(portal)
+        slides.build_slide(portal)  # the profile may run twice
+    (slide,) = [o for o in case.objectValues() if ISlide.providedBy(o)]
+    assert slide.getId() == slides.SLIDE_ID
+    assert slide.kind == "Whole-slide image"
+    assert slide.preview.contentType == "image/png"
+    assert slide.file.getSize() < 2_000_000  # small: drawn when the demo is built

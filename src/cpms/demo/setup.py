@@ -9,6 +9,7 @@ from cpms.demo import identity
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import referrals
+from cpms.demo import slides
 from cpms.demo import users
 
 # Each builder takes the portal and creates its part of the demo, skipping
@@ -21,6 +22,7 @@ BUILDERS = [
     collaboration.configure_collaboration,
     referrals.build_referrals,
     identity.build_access_requests,
+    slides.build_slide,
 ]
 
 
