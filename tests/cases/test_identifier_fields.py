@@ -241,3 +241,22 @@ def test_a_web_form_refuses(open_case, rest, kind, form, label, fields):
     transaction.begin()
     assert set(open_case.objectIds()) == before
     assert bad not in open_case.nickname + open_case.clinical_summary
+
+
+def test_a_warning_is_shown_after_saving(open_case, rest):
+    """An author's name in a reference is kept, and whoever saved it is told."""
+    session = rest()
+    session.headers.pop("Accept", None)
+    url = f"{open_case.absolute_url()}/++add++Contribution"
+    data = {
+        "_authenticator": _hidden_inputs(session.get(url).text)["_authenticator"],
+        "form.widgets.text": "See Mario Rossi et al. Orphanet J Rare Dis 2019;14:12.",
+        "form.buttons.save": "Save",
+    }
+    response = session.post(url, data=data)
+    text = unescape(response.text)
+    assert response.status_code == 200
+    assert 'Contribution: "Mario Rossi" may be a personal name.' in text
+    assert "If it is the author of a publication, keep it" in text
+    transaction.begin()
+    assert [o for o in open_case.objectValues() if o.portal_type == "Contribution"]
