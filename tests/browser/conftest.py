@@ -154,6 +154,15 @@ def site(demo_functional_portal) -> Site:
         "meeting": _path(portal, meeting),
         "medical file": _path(portal, medical_file),
         "slide": "/cases/demo-silver-otter/demo-liver-biopsy/@@slide",
+        "dicom series": _path(
+            portal,
+            next(
+                obj
+                for obj in discussed.objectValues()
+                if obj.portal_type == "ImagingSeries"
+            ),
+        ),
+        "add images": "/cases/demo-silver-otter/@@upload-images",
         "report": "/cases/demo-quiet-lynx/outcome-report",
         "coordinator dashboard": "/@@coordinator-dashboard",
         "access requests": "/@@access-requests-queue",

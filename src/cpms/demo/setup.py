@@ -6,6 +6,7 @@ from cpms.core import mail
 from cpms.demo import cases
 from cpms.demo import collaboration
 from cpms.demo import identity
+from cpms.demo import imaging
 from cpms.demo import network
 from cpms.demo import public
 from cpms.demo import referrals
@@ -23,6 +24,7 @@ BUILDERS = [
     referrals.build_referrals,
     identity.build_access_requests,
     slides.build_slide,
+    imaging.build_dicom,
 ]
 
 

@@ -38,7 +38,9 @@ def _pixels(index: int, count: int, size: int) -> np.ndarray:
     centre = (size - 1) / 2
     r = np.hypot(x - centre, y - centre) / (size / 2)
     image = np.full((size, size), -1000, dtype=np.int16)  # air
-    image[r < 0.85] = 40  # water
+    # Soft tissue: 0 to 80 HU from the centre out, so window/level shows.
+    tissue = (r * 80).astype(np.int16)
+    image[r < 0.85] = tissue[r < 0.85]
     image[(r >= 0.78) & (r < 0.85)] = 900  # bone ring
     phase = np.sin(np.pi * (index + 0.5) / count)
     for cx, cy, scale in ((0.35, 0.45, 0.22), (0.65, 0.55, 0.14)):

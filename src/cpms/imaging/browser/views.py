@@ -85,6 +85,12 @@ class SeriesView(BrowserView):
             }
         )
 
+    def study_date(self) -> str:
+        value = self.context.study_date or ""
+        if len(value) == 8 and value.isdigit():
+            return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+        return value
+
     def case_url(self) -> str:
         return self.context.__parent__.absolute_url()
 

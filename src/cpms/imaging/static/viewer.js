@@ -3,15 +3,19 @@
 // One layer group shows the series; the toolbar's buttons and the keys
 // listed on the page (KEYS in browser/views.py) drive it: the mouse tools
 // (scroll, window/level, zoom and pan, length measurement) are dwv's own,
-// the buttons and keys call dwv's view API. Rotation turns the displayed
-// view by CSS (dwv has no in-plane rotation); flips are dwv's.
+// the buttons and keys call dwv's view API. Rotation and flips turn the
+// displayed view by CSS (see transformView).
 import * as dwv from "./dwv/dwv.min.js";
 
 const root = document.getElementById("cpms-dicom-viewer");
-const stage = document.getElementById("cpms-dicom-layers");
+// The focusable frame (keys) and, inside it, dwv's layer group.
+const stage = document.getElementById("cpms-dicom-stage");
+const layers = document.getElementById("cpms-dicom-layers");
 const status = document.getElementById("cpms-dicom-status");
 const urls = JSON.parse(root.dataset.urls);
 const app = new dwv.App();
+// For the browser tests and the console.
+window.cpmsDicomViewer = app;
 const TOOL_LABELS = {
   Scroll: "scroll",
   WindowLevel: "window/level",
@@ -30,6 +34,27 @@ options.tools = {
   ZoomAndPan: new dwv.ToolConfig(),
   Draw: new dwv.ToolConfig(["Ruler"]),
 };
+// Keys act while the image frame has the focus. In the capture phase,
+// before dwv's own key handling (app.init) sees them.
+window.addEventListener(
+  "keydown",
+  (event) => {
+    if (!stage.contains(document.activeElement) || root.dataset.state !== "ready") {
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    const table = event.shiftKey && SHIFT_KEYS[event.key] ? SHIFT_KEYS : KEYS;
+    const action = table[event.key] || table[event.key.toLowerCase()];
+    if (action) {
+      event.preventDefault();
+      event.stopPropagation();
+      action();
+    }
+  },
+  true,
+);
 app.init(options);
 
 function group() {
@@ -93,9 +118,9 @@ function scrollTo(end) {
 
 function zoom(step) {
   const layer = group();
-  const div = stage.getBoundingClientRect();
+  const div = layers.getBoundingClientRect();
   const base = layer.getActiveViewLayer();
-  const planePos = base.displayToPlanePos({ x: div.width / 2, y: div.height / 2 });
+  const planePos = base.displayToPlanePos(new dwv.Point2D(div.width / 2, div.height / 2));
   const centre = base.getViewController().getPlanePositionFromPlanePoint(planePos);
   layer.addScale(step, centre);
   layer.draw();
@@ -111,28 +136,47 @@ function windowLevel(dCentre, dWidth) {
   describe();
 }
 
-function flip(axis) {
-  for (const layer of [...group().getViewLayers(), ...group().getDrawLayers()]) {
-    if (axis === "x") {
-      layer.flipScaleX();
-    } else {
-      layer.flipScaleY();
-    }
+// Flips and rotation turn the displayed view (CSS transforms of the layer
+// group; dwv 0.36 has no in-plane rotation, and its flipScale of a view
+// layer left the 2D picture as it was). Mouse tools still work: the
+// browser maps pointer offsets through the transform.
+let flipX = 1;
+let flipY = 1;
+
+function transformView() {
+  const parts = [];
+  if (rotation) {
+    parts.push(`rotate(${rotation}deg)`);
   }
-  group().draw();
+  if (flipX !== 1 || flipY !== 1) {
+    parts.push(`scale(${flipX}, ${flipY})`);
+  }
+  layers.style.transform = parts.join(" ");
+  root.dataset.rotation = String(rotation);
+  root.dataset.flip = `${flipX},${flipY}`;
+}
+
+function flip(axis) {
+  if (axis === "x") {
+    flipX = -flipX;
+  } else {
+    flipY = -flipY;
+  }
+  transformView();
   describe();
 }
 
 function rotate() {
   rotation = (rotation + 90) % 360;
-  stage.style.transform = rotation ? `rotate(${rotation}deg)` : "";
-  root.dataset.rotation = String(rotation);
+  transformView();
   describe();
 }
 
 function reset() {
   rotation = 0;
-  stage.style.transform = "";
+  flipX = 1;
+  flipY = 1;
+  transformView();
   app.resetDisplay();
   describe();
 }
@@ -190,17 +234,6 @@ const SHIFT_KEYS = {
   ArrowLeft: () => windowLevel(0, -50),
 };
 
-stage.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || root.dataset.state !== "ready") {
-    return;
-  }
-  const table = event.shiftKey && SHIFT_KEYS[event.key] ? SHIFT_KEYS : KEYS;
-  const action = table[event.key] || table[event.key.toLowerCase()];
-  if (action) {
-    event.preventDefault();
-    action();
-  }
-});
 
 app.addEventListener("load", () => {
   root.dataset.state = "ready";
@@ -208,6 +241,8 @@ app.addEventListener("load", () => {
     button.disabled = false;
   }
   setTool("Scroll");
+  // dwv stays on the image that arrived first: start at the first one.
+  scrollTo(false);
 });
 app.addEventListener("error", (event) => {
   root.dataset.state = "error";
