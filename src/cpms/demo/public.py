@@ -234,10 +234,174 @@ FAQS = [
         "other-language",
         "other",
         "Is the portal available in my language? (demo)",
-        "<p>The portal is in English; consent forms are available in many "
-        "languages on the <em>Consent forms</em> page.</p>",
+        "<p>The portal is in English, German, French, Italian, Spanish, Dutch "
+        "and Polish: choose the language at the top of the page. Consent forms "
+        "are in all 24 official languages of the EU on the <em>Consent "
+        "forms</em> page.</p>",
     ),
 ]
+
+# German translations of the guides and common problems: (original id,
+# title, summary or category, steps or answer).  Each sits next to its
+# original as "<id>-de" and names it in translation_of (cpms.translation).
+GUIDES_DE = {
+    "get-eu-login-and-request-access": (
+        "EU-Login-Konto anlegen und Zugang beantragen (demo)",
+        "Vom ersten EU-Login-Konto bis zum freigeschalteten Zugang zum Portal "
+        "in fünf Schritten.",
+        """
+<ol>
+<li>Legen Sie mit Ihrer dienstlichen E-Mail-Adresse ein EU-Login-Konto an und
+bestätigen Sie es über die Nachricht, die EU Login Ihnen schickt.</li>
+<li>Schalten Sie in EU Login die Zwei-Faktor-Authentifizierung ein (mobile App
+oder Sicherheitsschlüssel): Für klinische Daten akzeptiert das Portal nur
+bestätigte Anmeldungen.</li>
+<li>Öffnen Sie das Portal und wählen Sie <strong>Anmelden</strong>. Beim ersten
+Mal kennt das Portal Ihren Namen und Ihre Adresse, aber nicht Ihre Rolle.</li>
+<li>Füllen Sie den Zugangsantrag aus: Ihre Gesundheitseinrichtung, Ihr
+Fachgebiet und das Profil, das Sie brauchen (Ärztin oder Arzt,
+Panel-Leitung, Koordination).</li>
+<li>Die Koordination Ihres Netzwerks prüft den Antrag anhand der
+Mitgliederliste und gibt ihn frei; Sie erhalten eine E-Mail und können von da
+an Patientinnen und Patienten aufnehmen.</li>
+</ol>
+""",
+    ),
+    "set-up-a-patient-panel": (
+        "Ein Patientenpanel einrichten (demo)",
+        "Einen pseudonymisierten Fall aufnehmen, die Einwilligung erfassen und "
+        "die beratenden Fachleute einladen.",
+        """
+<ol>
+<li>Drucken Sie unter <em>Einwilligungsformulare</em> das
+Einwilligungsformular für die Versorgung in der Sprache der Patientin oder des
+Patienten aus, erklären Sie es und lassen Sie es unterschreiben.</li>
+<li>Legen Sie einen Fall an: einen Spitznamen, das Geschlecht, das Geburtsjahr
+oder die Altersgruppe, die Diagnosecodes und Ihre Frage. Geben Sie nie einen
+Namen, eine Adresse oder eine Versicherungsnummer ein.</li>
+<li>Erfassen Sie die Einwilligung im Fall: welches Formular, seine Version und
+das Datum.</li>
+<li>Laden Sie die Unterlagen hoch, die das Panel braucht (Befunde, Bilder),
+ohne Angaben, die die Person erkennbar machen.</li>
+<li>Reichen Sie den Fall ein. Die Koordination prüft ihn und bestimmt eine
+Panel-Leitung, die die Fachleute einlädt.</li>
+</ol>
+""",
+    ),
+    "join-panels-and-video-meetings": (
+        "An Panels und ihren Videokonferenzen teilnehmen (demo)",
+        "Eine Einladung annehmen, Ihre Einschätzung beitragen und an der "
+        "Videokonferenz des Panels teilnehmen.",
+        """
+<ol>
+<li>Öffnen Sie die Einladung per E-Mail und folgen Sie dem Link zum Fall;
+nehmen Sie innerhalb der von der Panel-Leitung genannten Frist an oder lehnen
+Sie ab.</li>
+<li>Lesen Sie die Zusammenfassung, die Frage und die Unterlagen und schreiben
+Sie dann Ihren Beitrag zum Fall.</li>
+<li>Übernehmen Sie den Termin von der Fallseite in Ihren Kalender
+(iCal-Datei).</li>
+<li>Öffnen Sie zur Sitzung den Link zum Videoraum auf der Fallseite in einem
+aktuellen Browser und erlauben Sie Kamera und Mikrofon.</li>
+<li>Nach der Sitzung entwirft die Panel-Leitung den Ergebnisbericht; lesen und
+kommentieren Sie ihn, bevor er unterschrieben wird.</li>
+</ol>
+""",
+    ),
+    "refer-a-patient-from-outside": (
+        "Eine Patientin oder einen Patienten von außerhalb des Netzwerks "
+        "überweisen (demo)",
+        "Wie eine Ärztin oder ein Arzt ohne Mitgliedschaft die Fachleute des "
+        "Netzwerks um Rat fragt und wie es danach weitergeht.",
+        """
+<ol>
+<li>Prüfen Sie die Bedingungen auf der Seite <em>Fall überweisen</em>: Ihr
+Krankenhaus liegt in einem Land der EU oder des EWR und die Erkrankung gehört
+zu den Fachgebieten des Netzwerks.</li>
+<li>Füllen Sie das Überweisungsformular ohne Angaben aus, die die Person
+erkennbar machen.</li>
+<li>Die Koordination prüft die Anfrage und bittet Sie gegebenenfalls um weitere
+Informationen.</li>
+<li>Wird sie angenommen, erhalten Sie befristeten Gastzugang zu dem Fall, der
+für Ihre Patientin oder Ihren Patienten angelegt wird.</li>
+</ol>
+""",
+    ),
+}
+
+FAQS_DE = {
+    "eu-login-code-not-arriving": (
+        "Der Bestätigungscode von EU Login kommt nicht an. Was kann ich tun? (demo)",
+        "<p>Sehen Sie zuerst im Spam-Ordner nach. Wenn Sie die mobile App "
+        "nutzen, muss die Uhr des Telefons automatisch gestellt sein: Die Codes "
+        "hängen von der Uhrzeit ab, und eine Uhr, die ein paar Minuten falsch "
+        "geht, macht sie ungültig.</p>",
+    ),
+    "eu-login-wrong-address": (
+        "Ich habe mein EU-Login-Konto mit einer privaten E-Mail-Adresse "
+        "angelegt (demo)",
+        "<p>Legen Sie ein zweites EU-Login-Konto mit Ihrer dienstlichen Adresse "
+        "an und bitten Sie den Helpdesk, Ihren Portalzugang dorthin zu "
+        "übertragen. Ihre Fälle bleiben Ihre.</p>",
+    ),
+    "access-request-pending": (
+        "Mein Zugangsantrag ist seit Tagen offen (demo)",
+        "<p>Die Koordination Ihres Netzwerks prüft Zugangsanträge anhand der "
+        "Liste der Mitgliedszentren. Wenn sich nach fünf Arbeitstagen nichts "
+        "getan hat, schreiben Sie dem Helpdesk und nennen Sie Ihre "
+        "Gesundheitseinrichtung.</p>",
+    ),
+    "access-other-network": (
+        "Kann ich mit einem Konto in zwei Netzwerken arbeiten? (demo)",
+        "<p>Ja. Beantragen Sie den Zugang zu jedem Netzwerk; jede Koordination "
+        "gibt den Antrag für ihr eigenes Netzwerk frei.</p>",
+    ),
+    "browsers-supported": (
+        "Mit welchen Browsern funktioniert das Portal? (demo)",
+        "<p>Mit aktuellen Versionen von Firefox, Chrome, Edge und Safari. Ältere "
+        "Browser zeigen die Seiten womöglich an, können aber keine Dateien "
+        "hochladen oder an Videokonferenzen teilnehmen.</p>",
+    ),
+    "browsers-blank-page": (
+        "Nach der Anmeldung sehe ich eine leere Seite (demo)",
+        "<p>Laden Sie die Seite neu. Bleibt sie leer, löschen Sie den "
+        "Browser-Cache und die Cookies des Portals oder versuchen Sie es in "
+        "einem privaten Fenster. Krankenhaus-Proxys blockieren manchmal Skripte: "
+        "Ihre IT-Abteilung kann die Adresse des Portals freigeben.</p>",
+    ),
+    "video-no-sound": (
+        "In der Videokonferenz hört mich niemand (demo)",
+        "<p>Erlauben Sie das Mikrofon, wenn der Browser danach fragt, und prüfen "
+        "Sie in den Einstellungen der Konferenz, ob das richtige Mikrofon "
+        "gewählt ist. Ein Headset vermeidet Echo für die anderen.</p>",
+    ),
+    "video-firewall": (
+        "Die Videokonferenz startet in meinem Krankenhaus nicht (demo)",
+        "<p>Manche Krankenhausnetze sperren Videoverkehr. Nehmen Sie über ein "
+        "anderes Netz teil, zum Beispiel den Hotspot eines Telefons, und bitten "
+        "Sie Ihre IT-Abteilung, den Videodienst freizugeben.</p>",
+    ),
+    "cases-identifiers": (
+        "Darf ich einen Befund hochladen, auf dem der Name der Patientin oder "
+        "des Patienten steht? (demo)",
+        "<p>Nein. Entfernen Sie Namen, Adressen, Versicherungsnummern und "
+        "Geburtsdaten aus jedem Dokument, bevor Sie es hochladen. Der Fall wird "
+        "nur über seine Fallnummer und seinen Spitznamen erkannt.</p>",
+    ),
+    "cases-who-sees": (
+        "Wer sieht die Fälle, die ich aufnehme? (demo)",
+        "<p>Nur die Personen, die der Fall nennt: Sie, die Panel-Leitung und die "
+        "zum Panel eingeladenen Fachleute, dazu Gäste, die die Koordination "
+        "befristet zugelassen hat.</p>",
+    ),
+    "other-language": (
+        "Gibt es das Portal in meiner Sprache? (demo)",
+        "<p>Das Portal gibt es auf Englisch, Deutsch, Französisch, Italienisch, "
+        "Spanisch, Niederländisch und Polnisch; wählen Sie die Sprache oben auf "
+        "der Seite. Einwilligungsformulare gibt es in allen 24 Amtssprachen der "
+        "EU auf der Seite <em>Einwilligungsformulare</em>.</p>",
+    ),
+}
 
 NEWSLETTERS = [
     (
@@ -302,6 +466,10 @@ def build_public_content(portal):
         _consent_forms(portal["consent-forms"])
 
 
+def _relation(obj) -> RelationValue:
+    return RelationValue(getUtility(IIntIds).getId(obj))
+
+
 def _guides(folder):
     for spec in GUIDES:
         if spec["id"] in folder:
@@ -314,6 +482,7 @@ def _guides(folder):
             description=spec["description"],
             audience=set(spec["audience"]),
             steps=_html(spec["steps"]),
+            language="en",
         )
         if "attachment" in spec:
             title, filename, lines = spec["attachment"]
@@ -324,17 +493,35 @@ def _guides(folder):
                 file=NamedBlobFile(demo_pdf(title, lines), filename=filename),
             )
         _publish(guide)
-    intids = getUtility(IIntIds)
     for spec in GUIDES:
-        guide = folder[spec["id"]]
-        if guide.related_guides:
+        translated = GUIDES_DE.get(spec["id"])
+        if translated is None or f"{spec['id']}-de" in folder:
             continue
-        guide.related_guides = [
-            RelationValue(intids.getId(folder[r]))
-            for r in spec["related"]
-            if r in folder
-        ]
-        notify(ObjectModifiedEvent(guide))
+        title, description, steps = translated
+        guide = api.content.create(
+            container=folder,
+            type="Guide",
+            id=f"{spec['id']}-de",
+            title=title,
+            description=description,
+            audience=set(spec["audience"]),
+            steps=_html(steps),
+            language="de",
+            translation_of=_relation(folder[spec["id"]]),
+        )
+        _publish(guide)
+    for spec in GUIDES:
+        # Each language's guides point to their own language's guides.
+        for suffix in ("", "-de"):
+            guide = folder.get(spec["id"] + suffix)
+            if guide is None or guide.related_guides:
+                continue
+            guide.related_guides = [
+                _relation(folder[r + suffix])
+                for r in spec["related"]
+                if r + suffix in folder
+            ]
+            notify(ObjectModifiedEvent(guide))
 
 
 def _faqs(folder):
@@ -348,6 +535,23 @@ def _faqs(folder):
             title=question,
             category=category,
             answer=_html(answer),
+            language="en",
+        )
+        _publish(entry)
+    for entry_id, category, _question, _answer in FAQS:
+        translated = FAQS_DE.get(entry_id)
+        if translated is None or f"{entry_id}-de" in folder:
+            continue
+        question, answer = translated
+        entry = api.content.create(
+            container=folder,
+            type="FAQEntry",
+            id=f"{entry_id}-de",
+            title=question,
+            category=category,
+            answer=_html(answer),
+            language="de",
+            translation_of=_relation(folder[entry_id]),
         )
         _publish(entry)
 

@@ -24,6 +24,9 @@ from zope.component import queryUtility
 from zope.schema.interfaces import IVocabularyFactory
 
 from cpms.core import permissions
+from cpms.public.translations import language_of
+from cpms.public.translations import pick
+from cpms.public.translations import translations
 from cpms.public.vocabularies import CONSENT_KINDS
 from cpms.public.vocabularies import FAQ_CATEGORIES
 from cpms.public.vocabularies import GUIDE_AUDIENCES
@@ -116,19 +119,40 @@ class NetworkView(BrowserView):
         ]
 
 
+def _translations(obj) -> list[dict]:
+    """The page in other languages, as far as the visitor may see them."""
+    siblings = [
+        b.getObject()
+        for b in _children(obj.__parent__, obj.portal_type)
+        if obj.UID() != b.UID
+    ]
+    return [
+        {
+            "language": language_of(other),
+            "name": native_language_name(language_of(other))
+            or language_name(language_of(other)),
+            "title": other.Title(),
+            "url": other.absolute_url(),
+        }
+        for other in translations(obj, siblings)
+    ]
+
+
 class GuidesView(BrowserView):
     """/guides: every guide with its summary and audience."""
 
     def guides(self) -> list[dict]:
         audiences = dict(GUIDE_AUDIENCES)
         result = []
-        for brain in _children(self.context, "Guide"):
-            guide = brain.getObject()
+        # One guide of each translation group: the reader's language first.
+        guides = pick(b.getObject() for b in _children(self.context, "Guide"))
+        for guide in guides:
             result.append(
                 {
-                    "title": brain.Title,
-                    "url": brain.getURL(),
-                    "description": brain.Description,
+                    "title": guide.Title(),
+                    "url": guide.absolute_url(),
+                    "description": guide.Description(),
+                    "language": language_of(guide),
                     "audience": ", ".join(
                         audiences[a]
                         for a in sorted(guide.audience or ())
@@ -141,6 +165,12 @@ class GuidesView(BrowserView):
 
 class GuideView(BrowserView):
     """One guide: summary, audience, steps, attachments, related guides."""
+
+    def translations(self) -> list[dict]:
+        return _translations(self.context)
+
+    def language(self) -> str:
+        return language_of(self.context)
 
     def audience(self) -> list[str]:
         audiences = dict(GUIDE_AUDIENCES)
@@ -214,15 +244,18 @@ class CommonProblemsView(BrowserView):
         if text:
             query["SearchableText"] = text
         grouped = defaultdict(list)
-        for brain in _children(self.context, "FAQEntry", **query):
-            entry = brain.getObject()
+        entries = pick(
+            b.getObject() for b in _children(self.context, "FAQEntry", **query)
+        )
+        for entry in entries:
             if self.category() and entry.category != self.category():
                 continue
             grouped[entry.category].append(
                 {
-                    "id": brain.getId,
-                    "question": brain.Title,
-                    "url": brain.getURL(),
+                    "id": entry.getId(),
+                    "question": entry.Title(),
+                    "url": entry.absolute_url(),
+                    "language": language_of(entry),
                     "answer": entry.answer.output_relative_to(entry)
                     if entry.answer
                     else "",
@@ -239,6 +272,12 @@ class CommonProblemsView(BrowserView):
 
 
 class FAQEntryView(BrowserView):
+    def translations(self) -> list[dict]:
+        return _translations(self.context)
+
+    def language(self) -> str:
+        return language_of(self.context)
+
     def category_title(self) -> str:
         return dict(FAQ_CATEGORIES).get(self.context.category, "")
 
