@@ -145,7 +145,7 @@ NUMBER = re.compile(
     r"(?<![\w:_.+/\-])"
     r"(?:\+|\b[A-Za-z](?=[\s.\-]?\d))?[\s.\-]?"
     r"\(?\d[\d\s().\-/]{3,30}\d\)?"
-    r"(?:[\s\-]?[A-Za-z]{1,2}\b)?"
+    r"(?:-?[A-Za-z]\b)?"
     r"(?![\w:_+]|[.,]\d)"
 )
 # Letters and digits in one word (RSSMRA85T10A562S, 010101A123N, 1234567TA).
@@ -159,6 +159,7 @@ IBAN_CANDIDATE = re.compile(
 EMAIL_LOCAL = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_'"
 )
+EMAIL_AT = re.compile(r"@(?=[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b)")
 EMAIL_DOMAIN = re.compile(r"[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,8}\.[A-Za-z]{2,24}\b")
 WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # Where literature, codes and guidelines live: a link there cites, it does
@@ -188,6 +189,7 @@ REFERENCE_HOSTS = (
 NUMERIC_DATE = re.compile(
     r"\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2})\b"
 )
+DATE_HINT = re.compile(r"\d{4}|\d[./\-]\d{1,2}[./\-]\d{2}")
 YEAR_RANGE = re.compile(r"^(?:19|20)\d\d\s*[\-/–]\s*(?:19|20)\d\d$")
 
 # The words that say "born": a full date within a few words after one of
@@ -230,6 +232,13 @@ TITLE = re.compile(
 
 # Words, hyphenated and with apostrophes (O'Neill, García-López).
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# The same, starting with a capital of the Latin, Greek or Cyrillic script
+# (Latin Extended-A mixes cases: ``_capitalised`` checks again).
+CAPITALISED_WORD = re.compile(
+    r"(?<![^\W\d_'’\-])[A-ZÀ-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩЀ-Я][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+)
+FOLLOWING_WORD = re.compile(r"[ \t]*([^\W\d_]+)")
+PRECEDING_WORD = re.compile(r"([^\W\d_]+)[ \t]*$")
 # Nouns after an eponym: "Charles Bonnet syndrome" is not a person.
 DISEASE_NOUNS = frozenset(
     [
@@ -496,7 +505,7 @@ def _digits(value: str) -> int:
 
 
 def _emails(text):
-    for at in re.finditer("@", text):
+    for at in EMAIL_AT.finditer(text):
         start = at.start()
         while start > 0 and at.start() - start < 64 and text[start - 1] in EMAIL_LOCAL:
             start -= 1
@@ -600,12 +609,13 @@ def _numbers(text):
         for piece_start, piece in _pieces(start, value):
             if _digits(piece) < 6 or _is_date_or_range(piece):
                 continue
-            # A phone number first: some national ids have weak checksums
-            # (one number in ten passes Greece's AMKA), and "030 12345678"
-            # reads as a phone number to anyone.
-            if _phone(piece):
-                found = Finding(PHONE, piece, piece_start, piece_start + len(piece))
-            elif label := _national_id(piece):
+            # Digits grouped, or after a trunk "0" or a "+", read as a phone
+            # number first: some national ids have weak checksums (one number
+            # in ten passes Greece's AMKA), and "030 12345678" is a phone
+            # number to anyone; an ungrouped run of digits as an id first.
+            as_phone = not piece.isalnum() or piece.startswith(("0", "+"))
+            label = None if as_phone and _phone(piece) else _national_id(piece)
+            if label:
                 found = Finding(
                     NATIONAL_ID,
                     piece,
@@ -613,6 +623,8 @@ def _numbers(text):
                     piece_start + len(piece),
                     detail=label,
                 )
+            elif _phone(piece):
+                found = Finding(PHONE, piece, piece_start, piece_start + len(piece))
             if found:
                 break
         if found is None and _digits(value) >= 8 and not value[0].isalpha():
@@ -622,6 +634,10 @@ def _numbers(text):
 
 
 def _dates_of_birth(text):
+    # A full date has a year of four digits, or is written 12/03/15: without
+    # one, no birth word needs looking for.
+    if not DATE_HINT.search(text):
+        return
     for word in BIRTH.finditer(text):
         window = text[word.end() : word.end() + BIRTH_WINDOW]
         date = NUMERIC_DATE.search(window) or _written_date(window)
@@ -700,7 +716,9 @@ def _name_part(word: str, names: frozenset, clinical: frozenset) -> bool:
 def _names(text):
     first, last = name_lists()
     eponyms, clinical = medical_words()
-    words = list(WORD.finditer(text))
+    # Only capitalised words can be names: the scan skips the rest at the
+    # speed of the regex engine.
+    words = list(CAPITALISED_WORD.finditer(text))
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         between = text[a.end() : b.start()]
@@ -720,9 +738,11 @@ def _names(text):
         if not (forward or backward):
             continue
         # "Charles Bonnet syndrome", "Morbus Wilson": a disease, not a person.
-        following = words[i + 2].group().lower() if i + 2 < len(words) else ""
-        preceding = words[i - 1].group().lower() if i else ""
-        if following in DISEASE_NOUNS or preceding in DISEASE_NOUNS:
+        following = FOLLOWING_WORD.match(text, b.end())
+        preceding = PRECEDING_WORD.search(text[max(0, a.start() - 40) : a.start()])
+        if (following and following.group(1).lower() in DISEASE_NOUNS) or (
+            preceding and preceding.group(1).lower() in DISEASE_NOUNS
+        ):
             continue
         if text[b.end() : b.end() + 2] in ("'s", "’s") and two in eponyms:
             continue  # "Charles Wilson's disease"? an eponym's possessive
