@@ -8,10 +8,12 @@ import re
 import pytest
 import transaction
 from plone import api
+from plone.testing.zope import Browser
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
 
+from cpms.demo import DEMO_PASSWORD
 from cpms.demo.public import FAQS
 from cpms.demo.public import FAQS_DE
 from cpms.demo.public import GUIDES
@@ -182,3 +184,28 @@ def test_upgrade_gives_existing_types_the_behaviour(portal):
     upgrade(None)  # twice: no duplicate
     for name in ("Guide", "FAQEntry"):
         assert list(types[name].behaviors).count(BEHAVIOR) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "Disease, phenotype and code names are in English"),
+        ("de", "Krankheits-, Phänotyp- und Codebezeichnungen sind auf Englisch"),
+        ("pl", "Nazwy chorób, fenotypów i kodów są w języku angielskim"),
+    ],
+)
+def test_enrolment_says_the_coding_names_are_english(demo_functional, language, note):
+    """ORPHA, HPO and ICD-10 are used in English, their source language: the
+    enrolment page says so, in the clinician's language."""
+    portal = demo_functional["portal"]
+    transaction.commit()
+    browser = Browser(demo_functional["app"])
+    browser.handleErrors = False
+    browser.addHeader("Accept-Language", language)
+    browser.open(f"{portal.absolute_url()}/login")
+    browser.getControl(name="__ac_name").value = "clinician"
+    browser.getControl(name="__ac_password").value = DEMO_PASSWORD
+    browser.getControl(name="buttons.login").click()
+    browser.open(f"{portal.absolute_url()}/@@new-case")
+    assert note in " ".join(browser.contents.split())
+    assert 'aria-describedby="help-hpo_terms help-coding-language"' in browser.contents
