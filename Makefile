@@ -88,6 +88,10 @@ purge-guests: instance ## Drop expired guest grants, reindex security, warn gues
 send-digests: instance ## Mail the daily digests to members who chose them (daily, from cron)
 	$(BIN)/zconsole run $(ZOPE_CONF) scripts/send_digests.py
 
+.PHONY: apply-retention
+apply-retention: ## Erase the cases the retention settings say are due, then pack the database (daily, from cron; over HTTP: the portal runs)
+	$(BIN)/python scripts/apply_retention.py
+
 .PHONY: audit-verify
 audit-verify: ## Walk the access audit's hash chain; name the first broken link (portal up or down)
 	$(BIN)/python scripts/audit_store.py verify

@@ -7,10 +7,11 @@ Due are (registry, ``profiles/default/registry/retention.xml``):
 - a closed, archived or withdrawn case, ``cpms.privacy.retention_years_after_closure``
   years after it was closed (its last ``close``) or withdrawn (0: never).
 
-Run daily from cron: ``make apply-retention`` (``POST /cpms/@retention``;
-``scripts/apply_retention.py`` does the same through zconsole when the portal
-is not running). After an erasure (by the job or on request) the job packs
-the database up to the moment its erasures are committed
+Run daily from cron: ``make apply-retention`` (``scripts/apply_retention.py``
+calls ``POST /cpms/@retention`` over HTTP: an embedded FileStorage cannot be
+opened by a second process while the portal runs). After an erasure (by the
+job or on request) the job packs the database up to the moment its erasures
+are committed
 (``cpms.privacy.pack_after_erasure``), so the erased texts and blobs leave
 the history too.
 """

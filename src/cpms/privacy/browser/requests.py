@@ -113,6 +113,12 @@ class DataRequestsView(BrowserView):
         self.case_id = ""
         return self.index()
 
+    @property
+    def case_label(self) -> str:
+        """The case's id, read here: the officer may not traverse the case
+        in a template (no View on it)."""
+        return self.case.case_id if self.case is not None else ""
+
     def size(self, value: int) -> str:
         if value >= 1_048_576:
             return f"{value / 1_048_576:.1f} MB"

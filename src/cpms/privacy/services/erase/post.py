@@ -1,4 +1,5 @@
-"""``POST <case>/@erase`` ``{"reason": "...", "confirm": "<case id>"}``: erase
+"""``POST <case>/@erase`` ``{"reason": "...", "confirm": "<case id>"}`` (or the
+case's URL id): erase
 the case's free texts and files (GDPR Art. 17)."""
 
 from plone.restapi.services import Service
@@ -23,11 +24,13 @@ class ErasePost(Service):
             )
         if len(reason) > 500:
             raise field_error("reason", "At most 500 characters.")
-        if data.get("confirm") != case.case_id:
+        confirm = data.get("confirm")
+        confirm = confirm.strip().lower() if isinstance(confirm, str) else None
+        if confirm not in {(case.case_id or "").lower(), case.getId().lower()}:
             raise field_error(
                 "confirm",
-                f"Give the case id {case.case_id} to confirm: the erasure "
-                "cannot be undone.",
+                f"Give the case id {case.case_id} (or the case's id in its URL, "
+                f"{case.getId()}) to confirm: the erasure cannot be undone.",
             )
         erased = erasure.erase_case(case, reason.strip())
         return {"case": case.case_id, "erased": erasure.erased(case), **erased}
