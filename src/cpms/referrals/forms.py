@@ -14,12 +14,13 @@ from plone.autoform.widgets import WidgetExportImportHandler
 from z3c.form.browser.interfaces import IHTMLSelectWidget
 from zope import schema
 
+from cpms import _
 from cpms import logger
 from cpms.referrals import texts
 
 
 class ISelectPrompt(IHTMLSelectWidget):
-    prompt = schema.Bool(title="Show a prompt first", default=False)
+    prompt = schema.Bool(title=_("Show a prompt first"), default=False)
 
 
 # Lets a fields model ask a required select for a "Select a value" prompt

@@ -13,6 +13,7 @@ from zope.interface import Interface
 from zope.interface import implementer
 from zope.schema import ValidationError
 
+from cpms import _
 from cpms.cases.interfaces import ICaseItem
 from cpms.collaboration import filecheck
 from cpms.collaboration import uploads
@@ -64,8 +65,8 @@ class IMedicalFileCheck(Interface):
 class IMedicalFile(model.Schema):
     primary("file")
     file = NamedBlobFile(
-        title="File",
-        description=(
+        title=_("File"),
+        description=_(
             "A PDF, office document, image (JPEG, PNG, GIF, WebP, TIFF) or DICOM "
             "file. The type is checked from the file's content; HTML and SVG are "
             "refused. Files are always downloaded, never opened in the portal."
@@ -76,8 +77,8 @@ class IMedicalFile(model.Schema):
 
     # Derived from the content when the file is stored: not editable.
     directives.omitted("kind", "preview")
-    kind = TextLine(title="Kind of file", required=False, readonly=True)
-    preview = NamedBlobImage(title="Preview", required=False, readonly=True)
+    kind = TextLine(title=_("Kind of file"), required=False, readonly=True)
+    preview = NamedBlobImage(title=_("Preview"), required=False, readonly=True)
 
 
 @implementer(IMedicalFile, ICaseItem)

@@ -12,7 +12,9 @@ from plone import api
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import Unauthorized
+from zope.i18n import translate
 
+from cpms import _
 from cpms.collaboration import panel as panel_api
 from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
 from cpms.core.permissions import ASSIGN_PANEL_LEAD
@@ -31,9 +33,9 @@ def _fielded(error, field: str) -> BadRequest:
 
 
 class PanelPost(Service):
-    def _require(self, permission, what):
+    def _require(self, permission, refusal):
         if not api.user.has_permission(permission, obj=self.context):
-            raise Unauthorized(f"You may not {what}.")
+            raise Unauthorized(translate(refusal, context=self.request))
 
     def reply(self):
         disable_csrf_check(self.request)
@@ -42,7 +44,9 @@ class PanelPost(Service):
         if (lead is None) == (guest is None):
             raise field_error("lead or guest", "give exactly one of them")
         if lead is not None:
-            self._require(ASSIGN_PANEL_LEAD, "appoint the lead of this panel")
+            self._require(
+                ASSIGN_PANEL_LEAD, _("You may not appoint the lead of this panel.")
+            )
             if not isinstance(lead, str):
                 raise field_error("lead", "give a user id")
             try:
@@ -50,7 +54,9 @@ class PanelPost(Service):
             except panel_api.PanelError as error:
                 raise _fielded(error, "lead") from None
         else:
-            self._require(ASSIGN_GUEST_CLINICIAN, "add guests to this panel")
+            self._require(
+                ASSIGN_GUEST_CLINICIAN, _("You may not add guests to this panel.")
+            )
             if not isinstance(guest, str):
                 raise field_error("guest", "give a user id or an email address")
             try:

@@ -5,7 +5,9 @@ the others)."""
 from plone import api
 from plone.restapi.services import Service
 from zExceptions import Unauthorized
+from zope.i18n import translate
 
+from cpms import _
 from cpms.core import permissions
 from cpms.identity import states
 from cpms.identity.access_requests import pending_requests
@@ -16,7 +18,11 @@ from cpms.identity.services.access_requests.serialize import serialize_request
 class AccessRequestsGet(Service):
     def reply(self):
         if api.user.is_anonymous():
-            raise Unauthorized("Log in to see your access requests.")
+            raise Unauthorized(
+                translate(
+                    _("Log in to see your access requests."), context=self.request
+                )
+            )
         if api.user.has_permission(
             permissions.REVIEW_ACCESS_REQUESTS, obj=self.context
         ):

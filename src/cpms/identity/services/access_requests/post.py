@@ -4,7 +4,9 @@ from plone import api
 from plone.restapi.services import Service
 from zExceptions import BadRequest
 from zExceptions import Unauthorized
+from zope.i18n import translate
 
+from cpms import _
 from cpms.core.services import disable_csrf_check
 from cpms.core.services import json_object
 from cpms.identity.access_requests import AccessRequestError
@@ -16,7 +18,9 @@ class AccessRequestsPost(Service):
     def reply(self):
         disable_csrf_check(self.request)
         if api.user.is_anonymous():
-            raise Unauthorized("Log in before requesting access.")
+            raise Unauthorized(
+                translate(_("Log in before requesting access."), context=self.request)
+            )
         data = json_object(self.request)
         try:
             obj = create_access_request(data)

@@ -17,7 +17,9 @@ from Products.CMFCore.utils import getToolByName
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zope.component import getMultiAdapter
+from zope.i18n import translate
 
+from cpms import _
 from cpms.identity.uids import visible_object
 
 
@@ -27,7 +29,9 @@ class LinkIntegrityGet(Service):
             return json_compatible([])
         uids = self.request.form.get("uids", [])
         if not uids:
-            raise BadRequest('Missing parameter "uids"')
+            raise BadRequest(
+                translate(_('Missing parameter "uids"'), context=self.request)
+            )
         if not isinstance(uids, list):
             uids = [uids]
         catalog = getToolByName(self.context, "portal_catalog")
