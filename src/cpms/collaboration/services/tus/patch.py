@@ -16,6 +16,10 @@ from zExceptions import BadRequest
 
 from cpms.collaboration import uploads
 from cpms.core.concurrency import Conflict
+from cpms.core.services import disable_csrf_check
+from cpms.core.validation import text_problem
+
+TITLE_MAX = 200
 
 
 def _message(errors) -> str:
@@ -45,6 +49,10 @@ class UploadPatch(BaseUploadPatch):
         tus_upload = self.tus_upload()
         if tus_upload is None or not self.check_tus_version():
             return super().reply()
+        # A piece needs headers (Tus-Resumable, Upload-Offset, its content
+        # type) that no cross-site form can send without a CORS preflight:
+        # the form token plone.protect asks of a cookie login is not needed.
+        disable_csrf_check(self.request)
         uploads.mark_resumable(self.request)
         try:
             offset = int(self.request.getHeader("Upload-Offset", ""))
@@ -80,6 +88,7 @@ class UploadPatch(BaseUploadPatch):
         return super().reply()
 
     def create_or_modify_content(self, tus_upload):
+        metadata = dict(tus_upload.metadata())
         try:
             error = super().create_or_modify_content(tus_upload)
         except BadRequest as refused:
@@ -89,3 +98,17 @@ class UploadPatch(BaseUploadPatch):
             tus_upload.close()
             tus_upload.cleanup()
             raise BadRequest(_message(error["error"].get("message")))
+        if metadata.get("mode", "create") == "create":
+            self._set_title(metadata.get("title"))
+
+    def _set_title(self, title):
+        """The title the upload page sent along (Upload-Metadata ``title``)."""
+        location = self.request.response.getHeader("Location") or ""
+        obj = self.context.get(location.rsplit("/", 1)[-1]) if location else None
+        if not title or obj is None:
+            return
+        problem = text_problem(title, single_line=True, max_length=TITLE_MAX)
+        if problem:
+            raise BadRequest(f"title: {problem}")
+        obj.setTitle(title.strip())
+        obj.reindexObject()
