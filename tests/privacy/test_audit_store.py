@@ -151,3 +151,37 @@ def test_trail_entries_keep_their_shape_and_the_old_annotations_move(portal):
     } <= (set(everything[-1]))
     assert everything[-1]["case"] == case.case_id
     assert auditstore.verify()["ok"]
+
+
+def test_the_upgrade_step_moves_trails_and_brings_role_and_settings(portal):
+    from plone import api
+
+    from cpms.cases.case_id import create_case
+    from cpms.upgrades.v20261202001 import upgrade
+    from tests.core.test_concurrency import case_fields
+    from tests.helpers.network import make_test_network
+
+    case = create_case(portal["cases"], **case_fields(make_test_network(portal)))
+    IAnnotations(case)[audit.KEY] = PersistentList(
+        [
+            PersistentMapping(
+                action="consent_withdrawn",
+                actor="olga",
+                time="2026-02-01T09:00:00+00:00",
+                message="care consent",
+            )
+        ]
+    )
+    api.portal.set_registry_record("cpms.identity.guest_max_days", 7)
+    upgrade(portal.portal_setup)
+    assert audit.KEY not in IAnnotations(case)
+    assert [e["action"] for e in audit.entries(case)] == ["consent_withdrawn"]
+    assert api.portal.get_registry_record("cpms.audit.keep_days") == 3650
+    # What an administrator set is kept.
+    assert api.portal.get_registry_record("cpms.identity.guest_max_days") == 7
+    roles = [
+        r["name"]
+        for r in portal.rolesOfPermission("cpms: View audit log")
+        if r["selected"]
+    ]
+    assert "DataProtectionOfficer" in roles and "Coordinator" in roles
