@@ -10,10 +10,15 @@ from pathlib import Path
 import pydicom
 import transaction
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import applyProfile
 
+from cpms.cases import states
+from cpms.core.roles import PANEL_MEMBER
 from cpms.demo.cases import _existing
 from cpms.demo.imaging import CASE
 from cpms.imaging import phantom
+from tests.collaboration.conftest import set_state
 from tests.imaging.test_dicom_deidentify import IDENTIFYING
 from tests.imaging.test_dicom_upload import _case
 from tests.imaging.test_dicom_upload import _zip
@@ -50,12 +55,37 @@ def assert_all_deidentified(files):
         assert pydicom.dcmread(io.BytesIO(data)).PatientIdentityRemoved == "YES"
 
 
+def _second_case(portal, model):
+    """Another case with the first one's network (make_case would make the
+    network again)."""
+    from cpms.cases.case_id import create_case
+
+    fields = {
+        name: getattr(model, name)
+        for name in (
+            "sex",
+            "year_of_birth",
+            "referring_hcp",
+            "referring_clinician",
+            "urgent",
+            "expertise_area",
+            "clinical_summary",
+            "clinical_question",
+        )
+    }
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        case = create_case(portal["cases"], nickname="Red Fox", **fields)
+    case.manage_delLocalRoles([SITE_OWNER_NAME])
+    api.user.grant_roles(username="emil", obj=case, roles=[PANEL_MEMBER])
+    set_state(case, states.IN_DISCUSSION)
+    return case
+
+
 def test_every_stored_dicom_blob_of_the_test_site_is_deidentified(
     functional_portal, rest
 ):
     case = _case(functional_portal)
-    with api.env.adopt_roles(["Manager"]):
-        other = _case(functional_portal, nickname="Red Fox")
+    other = _second_case(functional_portal, case)
     transaction.commit()
     session = rest("emil")
 
@@ -107,12 +137,17 @@ def test_every_stored_dicom_blob_of_the_test_site_is_deidentified(
     assert not studies(case) & studies(other)
 
 
-def test_every_stored_dicom_blob_of_the_demo_site_is_deidentified(demo_portal):
-    case = _existing(demo_portal)[CASE]
+def test_every_stored_dicom_blob_of_the_demo_site_is_deidentified(functional_portal):
+    """The demo profile, applied here and committed (this test's database is
+    thrown away after it): its CT series is stored de-identified."""
+    with api.env.adopt_roles(["Manager"]):
+        applyProfile(functional_portal, "cpms:demo")
+    transaction.commit()
+    case = _existing(functional_portal)[CASE]
     (series,) = [o for o in case.objectValues() if o.portal_type == "ImagingSeries"]
     assert len(series.instances) == 16
     assert series.thumbnail is not None
-    files = stored_dicom(demo_portal)
+    files = stored_dicom(functional_portal)
     assert len(files) >= 16
     assert_all_deidentified(files)
     uids = {pydicom.dcmread(io.BytesIO(data)).SeriesInstanceUID for data in files}

@@ -14,6 +14,8 @@ from plone.registry.interfaces import IRegistry
 from plone.registry.record import Record
 from zope.component import getUtility
 
+from cpms import _
+
 TYPE = "ImagingSeries"
 RECORD = "cpms.imaging.max_upload_mb"
 DEFAULT_MB = 1024
@@ -32,5 +34,5 @@ def upgrade(setup_tool):
     registry = getUtility(IRegistry)
     if RECORD not in registry.records:
         registry.records[RECORD] = Record(
-            field.Int(title="Largest DICOM upload (MB, unpacked)", min=1), DEFAULT_MB
+            field.Int(title=_("Largest DICOM upload (MB, unpacked)"), min=1), DEFAULT_MB
         )
