@@ -59,6 +59,11 @@ def test_each_identifier_is_refused_alone_and_in_a_sentence(value):
         ("Scan of John Doe.pdf", identifiers.NAME, ""),
         ("ROSSI Mario", identifiers.NAME, ""),
         ("Rossi, Mario", identifiers.NAME, ""),
+        ("Lives at Via Roma 12, Milano", identifiers.ADDRESS, ""),
+        ("Hauptstraße 5, 1010 Wien", identifiers.ADDRESS, ""),
+        ("12 rue de la Paix", identifiers.ADDRESS, ""),
+        ("ul. Marszałkowska 10", identifiers.ADDRESS, ""),
+        ("221B Baker Street", identifiers.ADDRESS, ""),
     ],
 )
 def test_what_is_found_is_named(text, kind, detail):
@@ -102,6 +107,8 @@ CLINICAL = [
     "Dose 3.5 mg, then 7.5 mg; 10 000 IU vitamin D weekly.",
     "Age at onset 3 years; 46,XY karyotype; 47,XXY excluded.",
     "Von Willebrand factor 45 %; Factor VIII 60 IU/dl.",
+    "Place 3 stents; grade 3, type 2, stage 4; in spring 2019 during 3 months.",
+    "Via the femoral artery 2 stents were placed.",
 ]
 
 

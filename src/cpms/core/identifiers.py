@@ -55,6 +55,7 @@ EMAIL = "email"
 URL = "url"
 DATE_OF_BIRTH = "date_of_birth"
 LONG_NUMBER = "long_number"
+ADDRESS = "address"
 
 WHAT = {
     NAME: _("a personal name"),
@@ -66,9 +67,14 @@ WHAT = {
     URL: _("a web address"),
     DATE_OF_BIRTH: _("a date of birth"),
     LONG_NUMBER: _("a long number (an id, record or phone number)"),
+    ADDRESS: _("a street address"),
 }
 
 FIX = {
+    ADDRESS: _(
+        "Remove the address; the referring centre is recorded in its own field "
+        "and the patient's home is not needed."
+    ),
     NAME: _(
         "Remove the name; refer to the patient by the case id or the nickname, "
         "and to relatives by their relation (mother, brother)."
@@ -184,6 +190,45 @@ REFERENCE_HOSTS = (
     "awmf.org",
     "has-sante.fr",
 )
+
+# Street addresses. No maintained library for European addresses is among
+# the portal's dependencies (libpostal needs its own C library and 2 GB of
+# data), so these are the street words of the EU languages: a street word,
+# a capitalised name and a house number ("Via Roma 12", "12 rue de la Paix",
+# "ul. Marszałkowska 10"), or a compound street name and a number
+# ("Hauptstraße 5", "Kerkstraat 3", "Storgatan 4"). House numbers have at
+# most three digits, so "et al. ... 2019" is no address.
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-Ž"
+STREET_BEFORE = re.compile(
+    r"(?<![\w.])(?:Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rue|Avenue|"
+    r"Boulevard|Bd\.?|Chemin|Place|Impasse|Allée|Quai|Calle|Avenida|Av\.|Plaza|"
+    r"Paseo|Carrer|Rua|Travessa|Ulica|ul\.|Aleja|Strada|Bulevardul|"
+    r"Calea|Street|Road|Rue|Odos|Οδός|Οδ\.)"
+    r"\s+(?:(?:d[eiu]|de la|del|della|dei|degli|delle|des|do|da|dos|das|of|the|"
+    r"l'|d')\s*)?"
+    rf"[{_CAPITAL}][\w'’\-]*(?:\s+[{_CAPITAL}][\w'’\-]*){{0,3}},?\s+"
+    r"\d{1,3}[a-zA-Z]?(?![\w.,]\d|\s*(?:mg|ml|kg|%|mm|cm|years?|y|j|ans|anni))\b"
+)
+STREET_NUMBER_FIRST = re.compile(
+    r"(?<![\w.,/])\d{1,3}[a-zA-Z]?,?\s+(?:(?:rue|avenue|boulevard|bd|place|"
+    r"chemin|allée|impasse|quai)\s+(?:d[eu]s?\s+|de la\s+|l'|d')?"
+    rf"[{_CAPITAL}][\w'’\-]*|[{_CAPITAL}][a-zà-ÿ]+(?:\s+[{_CAPITAL}][a-zà-ÿ]+)?\s+"
+    r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Close|Crescent|Way|"
+    r"Gardens|Terrace))\b"
+)
+STREET_COMPOUND = re.compile(
+    rf"(?<![\w.])[{_CAPITAL}][\w\-]*(?:straße|strasse|str\.|gasse|weg|allee|"
+    r"platz|damm|ufer|straat|laan|gracht|plein|steeg|kade|singel|gade|vej|"
+    r"gatan|gata|vägen|gränd|katu|kuja|utca|út|tér|iela|gatvė|tänav|"
+    r"ulica|cesta|ul\.)\s+\d{1,3}[a-zA-Z]?\b"
+)
+
+
+def _addresses(text):
+    for pattern in (STREET_BEFORE, STREET_NUMBER_FIRST, STREET_COMPOUND):
+        for match in pattern.finditer(text):
+            yield Finding(ADDRESS, match.group(), match.start(), match.end())
+
 
 # Dates written in full: 12.03.2015, 2015-03-12, 12/03/15, 12 March 2015.
 NUMERIC_DATE = re.compile(
@@ -776,7 +821,7 @@ def _in_citation(text: str, finding: Finding) -> bool:
     return bool(CITATION.search(line))
 
 
-CHECKS = (_emails, _urls, _ibans, _numbers, _dates_of_birth, _names)
+CHECKS = (_emails, _urls, _ibans, _numbers, _dates_of_birth, _addresses, _names)
 
 
 def find_identifiers(text: str) -> list[Finding]:
