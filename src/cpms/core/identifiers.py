@@ -22,7 +22,8 @@ The knowledge comes from maintained libraries, not from our own patterns:
 
 Our own code only cuts the text into candidates (so "120/80 mmHg", "3.5 mg",
 an HPO id or an HGVS variant never reach a checksum) and knows the words that
-mark a date of birth, a title or a literature reference.
+mark a date of birth, a title, a literature reference or a street (no
+maintained library for European addresses is among the dependencies).
 
 Everything is linear in the length of the text: the candidate patterns have
 no nested repetition and every library call sees one short candidate.
