@@ -33,6 +33,9 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
+from zope.globalrequest import getRequest
+from zope.i18n import translate
+from zope.i18nmessageid import Message
 from zope.interface import implementer
 
 from cpms import _
@@ -50,11 +53,21 @@ INDEX_KEY = "cpms.security.guest_cases"
 
 
 class GuestAccessError(ValueError):
-    """Bad input for a grant: ``field`` names the problem."""
+    """Bad input for a grant: ``field`` names the problem.
 
-    def __init__(self, field: str, message: str):
+    The message is a catalogue message: ``str()`` gives it in the language
+    of the current request (English without one), its ``${names}`` filled.
+    """
+
+    def __init__(self, field: str, message):
         self.field = field
         super().__init__(message)
+
+    def __str__(self):
+        message = self.args[0] if self.args else ""
+        if isinstance(message, Message):
+            return translate(message, context=getRequest())
+        return str(message)
 
 
 @dataclass(frozen=True)
@@ -96,13 +109,17 @@ def _as_datetime(until) -> datetime:
             )
         except ValueError:
             raise GuestAccessError(
-                "until", f"Invalid date {until!r}: use YYYY-MM-DD or an ISO datetime."
+                "until",
+                _(
+                    "Invalid date ${value}: use YYYY-MM-DD or an ISO datetime.",
+                    mapping={"value": repr(until)},
+                ),
             ) from None
     if isinstance(until, datetime):
         return until if until.tzinfo else until.replace(tzinfo=UTC)
     if isinstance(until, date):
         return datetime.combine(until, time(23, 59, 59), tzinfo=UTC)
-    raise GuestAccessError("until", "A date is required.")
+    raise GuestAccessError("until", _("A date is required."))
 
 
 def _grants(case, create=False):
@@ -123,19 +140,21 @@ def _index(create=False):
 
 def _check_case(case):
     if case is None or getattr(case, "portal_type", None) != "Case":
-        raise GuestAccessError("case", "Guest access is given on a case.")
+        raise GuestAccessError("case", _("Guest access is given on a case."))
 
 
 def _check_user(userid):
     if not userid or api.user.get(userid=userid) is None:
-        raise GuestAccessError("user", f"Unknown user {userid!r}.")
+        raise GuestAccessError(
+            "user", _("Unknown user ${user}.", mapping={"user": repr(userid)})
+        )
 
 
 def find_case(ref):
     """A case by UID, by path below the site, or by id in /cases."""
     ref = (ref or "").strip() if isinstance(ref, str) else ref
     if not ref:
-        raise GuestAccessError("case", "Name the case (its UID, path or id).")
+        raise GuestAccessError("case", _("Name the case (its UID, path or id)."))
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(portal_type="Case", UID=ref)
     if not brains:
@@ -147,7 +166,9 @@ def find_case(ref):
             portal_type="Case", path={"query": f"{portal_path}/{path}", "depth": 0}
         )
     if not brains:
-        raise GuestAccessError("case", f"Unknown case {ref!r}.")
+        raise GuestAccessError(
+            "case", _("Unknown case ${case}.", mapping={"case": repr(ref)})
+        )
     return brains[0]._unrestrictedGetObject()
 
 
@@ -170,9 +191,14 @@ def _check_bound(until: datetime) -> None:
     if until > now() + timedelta(days=limit):
         raise GuestAccessError(
             "until",
-            f"A guest's access may last at most {limit} days: choose an end date "
-            f"on or before {(now() + timedelta(days=limit)).date().isoformat()} "
-            "(the grant can be extended later).",
+            _(
+                "A guest's access may last at most ${days} days: choose an end "
+                "date on or before ${date} (the grant can be extended later).",
+                mapping={
+                    "days": limit,
+                    "date": (now() + timedelta(days=limit)).date().isoformat(),
+                },
+            ),
         )
 
 
@@ -188,7 +214,7 @@ def grant_guest_access(
     _check_user(userid)
     until = default_until() if until is None else _as_datetime(until)
     if until <= now():
-        raise GuestAccessError("until", "The end date must be in the future.")
+        raise GuestAccessError("until", _("The end date must be in the future."))
     _check_bound(until)
     grants = _grants(case, create=True)
     grants[userid] = PersistentMapping(
@@ -214,10 +240,16 @@ def extend_guest_access(case, userid, until) -> Grant:
     _check_case(case)
     grants = _grants(case)
     if not grants or userid not in grants:
-        raise GuestAccessError("user", f"{userid!r} has no guest access to this case.")
+        raise GuestAccessError(
+            "user",
+            _(
+                "${user} has no guest access to this case.",
+                mapping={"user": repr(userid)},
+            ),
+        )
     until = _as_datetime(until)
     if until <= now():
-        raise GuestAccessError("until", "The end date must be in the future.")
+        raise GuestAccessError("until", _("The end date must be in the future."))
     _check_bound(until)
     grants[userid]["until"] = until
     grants[userid]["warned"] = False
