@@ -1,6 +1,7 @@
 """Post-install handler of the demo profile: runs each builder in order."""
 
 from plone import api
+from Products.CMFCore.indexing import processQueue
 
 from cpms.core import mail
 from cpms.demo import cases
@@ -34,3 +35,8 @@ def post_install(context):
     with mail.suppressed():
         for build in BUILDERS:
             build(portal)
+    # Reindex what the builders queued now, while the site is set: a queue
+    # left to the commit is processed after the test layers' ploneSite() has
+    # unset the site, where indexers that ask plone.api fail, and
+    # plone.testing drops that commit's error (the demo layer came out empty).
+    processQueue()
