@@ -42,6 +42,10 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels import apply_modality_lut
 from pydicom.pixels import apply_voi_lut
 from pydicom.sequence import Sequence
+from pydicom.uid import ExplicitVRBigEndian
+from pydicom.uid import ExplicitVRLittleEndian
+from pydicom.uid import ImplicitVRLittleEndian
+from pydicom.uid import generate_uid
 from zope.annotation.interfaces import IAnnotations
 
 SEED_KEY = "cpms.imaging.seed"
@@ -233,6 +237,28 @@ def _record_method(dataset: Dataset, confirmed: tuple[str, str] | None) -> None:
         dataset.BurnedInAnnotation = "NO"
 
 
+def _complete_file_meta(dataset: Dataset, seed: str, data: bytes) -> None:
+    """Fill in what a valid file needs and a sender left out (the instance's
+    UIDs, the transfer syntax), so the de-identified file can be written:
+    from the (already replaced) dataset, else made from the case's seed."""
+    meta = dataset.file_meta
+    if not meta.get("MediaStorageSOPClassUID") and dataset.get("SOPClassUID"):
+        meta.MediaStorageSOPClassUID = dataset.SOPClassUID
+    if not meta.get("MediaStorageSOPInstanceUID"):
+        meta.MediaStorageSOPInstanceUID = dataset.get("SOPInstanceUID") or (
+            generate_uid(entropy_srcs=[seed, fingerprint(data)])
+        )
+    if not meta.get("TransferSyntaxUID"):
+        implicit, little = dataset.original_encoding
+        meta.TransferSyntaxUID = (
+            ImplicitVRLittleEndian
+            if implicit
+            else (
+                ExplicitVRLittleEndian if little is not False else ExplicitVRBigEndian
+            )
+        )
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -268,6 +294,7 @@ def deidentify(
     # After dicognito, which writes made-up institution addresses (ST).
     _strip_free_text(dataset)
     _record_method(dataset, confirmed)
+    _complete_file_meta(dataset, seed, data)
     out = io.BytesIO()
     dataset.save_as(out, enforce_file_format=True)
     position = dataset.get("ImagePositionPatient")
