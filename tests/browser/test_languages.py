@@ -67,8 +67,25 @@ def english_of(language: str) -> tuple[set[str], list[str]]:
     return lines, phrases
 
 
+def plone_words(language: str) -> set[str]:
+    """Plone's own words in ``language`` (plone.app.locales): a line that is
+    one of them is translated, even when it spells like an English msgid of
+    ours (Polish "Start" is Plone's "Home")."""
+    import plone.app.locales
+
+    path = (
+        Path(plone.app.locales.__file__).parent
+        / "locales"
+        / language
+        / "LC_MESSAGES"
+        / "plone.po"
+    )
+    return {entry.msgstr.strip() for entry in polib.pofile(str(path)) if entry.msgstr}
+
+
 def untranslated(text: str, language: str) -> list[str]:
     lines, phrases = english_of(language)
+    lines -= plone_words(language)
     found = []
     for line in (line.strip() for line in text.splitlines()):
         if line in lines or line in PLONE_ENGLISH:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from plone import api
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
+from plone.app.layout.viewlets.common import PathBarViewlet
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -124,3 +125,19 @@ class NetworkSectionsViewlet(GlobalSectionsViewlet):
     def customize_entry(self, entry, brain):
         super().customize_entry(entry, brain)
         self._translated(entry)
+
+
+class NetworkPathBarViewlet(PathBarViewlet):
+    """Plone's breadcrumbs, the sections' titles in the reader's language."""
+
+    def update(self):
+        super().update()
+        self.breadcrumbs = [
+            {
+                **crumb,
+                "Title": translate(
+                    crumb.get("Title") or "", domain="cpms", context=self.request
+                ),
+            }
+            for crumb in self.breadcrumbs
+        ]

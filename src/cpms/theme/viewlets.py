@@ -16,6 +16,7 @@ from Products.CMFPlone.utils import getSiteLogo
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
+from cpms.core.i18n import as_message
 from cpms.core.structure import SECTIONS
 from cpms.theme.settings import get_theme
 from cpms.theme.settings import has_logo
@@ -72,7 +73,11 @@ class NetworkFooter(BrowserView):
         """The public sections (core/structure.py) that exist on this site."""
         portal = api.portal.get()
         return [
-            {"title": section.title, "url": f"{portal.absolute_url()}/{section.id}"}
+            {
+                # A msgid (core/structure.py): in the reader's language.
+                "title": as_message(section.title),
+                "url": f"{portal.absolute_url()}/{section.id}",
+            }
             for section in SECTIONS
             if section.public and section.id in portal.objectIds()
         ]
