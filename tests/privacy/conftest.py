@@ -100,3 +100,19 @@ def full_case(portal):
         recorded_by=TEST_USER_ID,
     )
     return enrich(case)
+
+
+def ensure_demo(portal):
+    """The demo content, applied again if the demo layer lost it.
+
+    The demo test layer should hold it; while it does not (the layer's
+    database comes up without it at the moment), the demo profile is applied
+    to the test's own copy of the site, as its handler is idempotent.
+    """
+    if "demo-silver-otter" in portal["cases"].objectIds():
+        return portal
+    from plone.app.testing import applyProfile
+
+    with api.env.adopt_roles(["Manager"]):
+        applyProfile(portal, "cpms:demo")
+    return portal

@@ -15,11 +15,13 @@ from cpms.privacy.fhir import SYSTEM_HPO
 from cpms.privacy.fhir import SYSTEM_ICD10
 from cpms.privacy.fhir import SYSTEM_ORPHA
 from cpms.privacy.fhir import bundle_json
+from tests.privacy.conftest import ensure_demo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _demo_cases(portal):
+    ensure_demo(portal)
     return [c for c in portal["cases"].objectValues() if c.portal_type == "Case"]
 
 
@@ -57,6 +59,7 @@ def test_every_demo_case_validates(demo_portal):
 
 
 def test_closed_demo_case_has_its_signed_report(demo_portal):
+    ensure_demo(demo_portal)
     case = demo_portal["cases"]["demo-quiet-lynx"]
     bundle = Bundle.model_validate_json(bundle_json(case))
     (composition,) = _resources(bundle, "Composition")
@@ -156,6 +159,10 @@ def test_withdrawn_consent_is_inactive(coded_case):
 
 def test_rest_fhir(demo_functional_portal):
     import requests
+    import transaction
+
+    ensure_demo(demo_functional_portal)
+    transaction.commit()
 
     from cpms.demo import DEMO_PASSWORD
 
