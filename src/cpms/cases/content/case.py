@@ -153,7 +153,12 @@ class ICase(model.Schema):
         default=[],
         missing_value=[],
     )
-    directives.widget("icd10_codes", AjaxSelectFieldWidget)
+    directives.widget(
+        "icd10_codes",
+        AjaxSelectFieldWidget,
+        vocabulary="cpms.vocabularies.icd10_codes",
+        pattern_options={"minimumInputLength": 2, "allowNewItems": True},
+    )
 
     hpo_terms = schema.List(
         title=_("Phenotype (HPO terms)"),
