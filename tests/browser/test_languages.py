@@ -156,7 +156,6 @@ def test_the_switcher_changes_the_language(browser, url):
         page.goto(url + "/guides", wait_until="domcontentloaded")
         assert page.evaluate("document.documentElement.lang") == "de"
         switcher = page.locator("#cpms-language-switcher")
-        switcher.locator("summary").click()
         switcher.get_by_role("link", name="Italiano").click()
         page.wait_for_load_state("domcontentloaded")
         assert page.url.rstrip("/").endswith("/guides")
@@ -174,8 +173,6 @@ def test_the_switcher_works_on_a_phone(browser, url):
     try:
         page.goto(url + "/", wait_until="domcontentloaded")
         switcher = page.locator("#cpms-language-switcher")
-        assert switcher.locator("summary").is_visible()
-        switcher.locator("summary").click()
         link = switcher.get_by_role("link", name="Nederlands")
         assert link.is_visible()
         box = link.bounding_box()
