@@ -127,6 +127,12 @@ def test_an_authors_name_in_a_reference_only_warns():
     ]
 
 
+def test_a_pseudonym_of_nature_words_is_no_name():
+    assert refusals("Rowan Wren") == []
+    assert refusals("Robin Heron") == []
+    assert [f.text for f in refusals("Hazel Smith")] == ["Hazel Smith"]
+
+
 def test_a_colleague_with_an_academic_title_only_warns():
     assert refusals("As Dr. Bianchi suggested, repeat the MRI.") == []
     assert [f.text for f in warnings("As Dr. Bianchi suggested.")] == ["Dr. Bianchi"]

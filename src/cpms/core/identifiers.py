@@ -346,6 +346,110 @@ DISEASE_NOUNS = frozenset(
         "sygdom",
     ]
 )
+# The words pseudonyms are made of ("Blue Heron", "Rowan Wren"): trees,
+# birds, animals, colours. Some are also names; a pair of two of them is a
+# pseudonym, not a person ("Hazel Smith" still is one).
+PSEUDONYM_WORDS = frozenset(
+    [
+        "ash",
+        "alder",
+        "aspen",
+        "birch",
+        "cedar",
+        "elm",
+        "hazel",
+        "holly",
+        "juniper",
+        "laurel",
+        "linden",
+        "maple",
+        "oak",
+        "olive",
+        "pine",
+        "poplar",
+        "rowan",
+        "willow",
+        "yew",
+        "heather",
+        "ivy",
+        "fern",
+        "iris",
+        "lily",
+        "rose",
+        "violet",
+        "daisy",
+        "jasmine",
+        "myrtle",
+        "sage",
+        "clover",
+        "basil",
+        "wren",
+        "robin",
+        "heron",
+        "finch",
+        "lark",
+        "swift",
+        "jay",
+        "hawk",
+        "crane",
+        "sparrow",
+        "raven",
+        "dove",
+        "swan",
+        "kite",
+        "falcon",
+        "owl",
+        "teal",
+        "martin",
+        "merlin",
+        "kestrel",
+        "plover",
+        "curlew",
+        "egret",
+        "ibis",
+        "starling",
+        "thrush",
+        "linnet",
+        "nightingale",
+        "osprey",
+        "eagle",
+        "gull",
+        "tern",
+        "puffin",
+        "fox",
+        "wolf",
+        "bear",
+        "lynx",
+        "otter",
+        "badger",
+        "hare",
+        "deer",
+        "stag",
+        "fawn",
+        "seal",
+        "beaver",
+        "blue",
+        "silver",
+        "grey",
+        "gray",
+        "red",
+        "green",
+        "white",
+        "black",
+        "brown",
+        "amber",
+        "coral",
+        "ruby",
+        "golden",
+        "scarlet",
+        "quiet",
+        "bright",
+        "swift",
+        "gentle",
+        "brave",
+        "calm",
+    ]
+)
 # A literature reference: "et al.", a DOI or PubMed id, "2019;12:" or "(2019)".
 CITATION = re.compile(
     r"\bet\s+al\b|\bdoi\b|\bpmid\b|\bpmcid\b|pubmed|"
@@ -525,7 +629,10 @@ def build_medical_words(label_lines) -> list[str]:
 
 
 def labels_from(data_dir: Path):
-    for path in sorted(Path(data_dir).glob("*.tsv.gz")):
+    # The HPO and ORPHA labels (other code systems' files may sit next to
+    # them; the list is built from these two, so it does not change with them).
+    for name in ("hpo_terms.tsv.gz", "orpha_diseases.tsv.gz"):
+        path = Path(data_dir) / name
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
                 # code, title, synonyms...
@@ -782,6 +889,8 @@ def _names(text):
             _name_part(one, last, clinical) and _name_part(two, first, clinical)
         )
         if not (forward or backward):
+            continue
+        if one.lower() in PSEUDONYM_WORDS and two.lower() in PSEUDONYM_WORDS:
             continue
         # "Charles Bonnet syndrome", "Morbus Wilson": a disease, not a person.
         following = FOLLOWING_WORD.match(text, b.end())
