@@ -171,6 +171,8 @@ def site(demo_functional_portal) -> Site:
         "referrals": "/referrals",
         "referral": "/referrals/demo-referral-1",
         "new guide": "/guides/++add++Guide",
+        "audit log": "/@@audit-log",
+        "who has seen": "/cases/demo-silver-otter/@@who-has-seen",
     }
     return Site(url=portal.absolute_url(), paths=paths)
 

@@ -58,6 +58,7 @@ WALKS = {
         "notification settings",
         "request access",
         "guides",
+        "who has seen",
     ],
     "coordinator": [
         "front page",
@@ -73,6 +74,7 @@ WALKS = {
         "referrals",
         "referral",
         "notification settings",
+        "audit log",
     ],
     "lead": [
         "my cases",

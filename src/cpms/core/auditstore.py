@@ -472,4 +472,5 @@ def size_on_disk() -> int | None:
 def execute_raw(sql: str, **params):
     """Raw SQL on the store (tests and repairs: never used by the portal)."""
     with engine().begin() as conn:
-        return conn.execute(text(sql), params)
+        result = conn.execute(text(sql), params)
+        return result.fetchall() if result.returns_rows else result.rowcount

@@ -33,6 +33,15 @@ ACTION_LABELS = {
     "history": "Read its history",
     "panel": "Opened the panel",
     "list": "Listed its items",
+    "guest_granted": "Gave guest access",
+    "guest_extended": "Extended guest access",
+    "guest_revoked": "Ended guest access",
+    "panel_invited": "Invited to the panel",
+    "panel_removed": "Removed from the panel",
+    "lead_appointed": "Appointed the panel lead",
+    "consent_withdrawn": "Recorded a consent withdrawal",
+    "close_override": "Closed it without the usual conditions",
+    "referral_accepted": "Created it from a referral",
 }
 OUTCOME_LABELS = {"allowed": "Allowed", "refused": "Refused"}
 CHANNEL_LABELS = {"web": "Web page", "rest": "REST API", "download": "Download"}
