@@ -138,3 +138,22 @@ def test_pack_removes_old_revisions_and_blobs(tmp_path):
     assert root["item"]["text"] == erasure.TOMBSTONE
     connection.close()
     db.close()
+
+
+def test_imaging_series_images_are_erased(portal, full_case):
+    """Files kept outside schema fields (a DICOM series' images and its
+    thumbnail) go too."""
+    from cpms.imaging import phantom
+    from cpms.imaging import studies
+
+    studies.import_files(full_case, phantom.ct_series(2, size=32))
+    series = next(
+        o for o in full_case.objectValues() if o.portal_type == studies.SERIES_TYPE
+    )
+    assert len(series.instances) == 2
+    lost = erasure.what_is_lost(full_case)
+    assert lost["files"] >= 3  # the medical file, the images, the thumbnail
+    erasure.erase_case(full_case, "request")
+    assert len(series.instances) == 0
+    assert series.thumbnail is None
+    assert erasure.what_is_lost(full_case)["files"] == 0

@@ -36,11 +36,13 @@ from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
 from AccessControl.SpecialUsers import system
 from Acquisition import aq_base
+from persistent.list import PersistentList
 from plone import api
 from plone.app.textfield import RichText
 from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import iterSchemata
 from plone.namedfile.interfaces import INamedField
+from plone.namedfile.interfaces import INamedFile
 from zope import schema
 from zope.annotation.interfaces import IAnnotations
 from zope.schema import getFieldsInOrder
@@ -164,6 +166,39 @@ def _tombstone(obj, name, field, value):
     return _KEEP
 
 
+def _loose_files(obj) -> list[tuple[str, int]]:
+    """Files kept outside any schema field (an imaging series' images and
+    thumbnail): ``[(attribute, bytes)]``."""
+    fields = {name for iface in iterSchemata(obj) for name in iface.names()}
+    found = []
+    for name, value in list(getattr(aq_base(obj), "__dict__", {}).items()):
+        if name in fields:
+            continue  # a schema field: erased (and counted) as such
+        if INamedFile.providedBy(value):
+            found.append((name, value.getSize()))
+        elif isinstance(value, list | tuple | PersistentList):
+            sizes = [
+                part.getSize()
+                for entry in value
+                for part in (entry if isinstance(entry, tuple) else (entry,))
+                if INamedFile.providedBy(part)
+            ]
+            if sizes:
+                found.append((name, sum(sizes)))
+    return found
+
+
+def _erase_loose_files(obj) -> int:
+    found = _loose_files(obj)
+    for name, _size in found:
+        value = getattr(aq_base(obj), name)
+        if INamedFile.providedBy(value):
+            setattr(obj, name, None)
+        else:
+            setattr(obj, name, type(value)())
+    return len(found)
+
+
 def _erase_history(obj) -> int:
     history = getattr(aq_base(obj), "workflow_history", None)
     if not history:
@@ -211,6 +246,7 @@ def erase_case(case, reason: str, actor: str | None = None) -> dict:
         _rename(case)
         for obj in _tree(case):
             counts = _erase_fields(obj)
+            counts["files"] += _erase_loose_files(obj)
             for key, value in counts.items():
                 totals[key] += value
             totals["comments"] += _erase_history(obj)
@@ -258,6 +294,9 @@ def what_is_lost(case) -> dict:
                     size += len(getattr(value, "data", b"") or b"")
                 else:
                     texts += 1
+        for _name, loose in _loose_files(obj):
+            files += 1
+            size += loose
         for entries in (getattr(aq_base(obj), "workflow_history", None) or {}).values():
             comments += sum(1 for e in entries if e.get("comments"))
     return {
