@@ -78,9 +78,38 @@ class CodingIndex:
         if not text:
             return []
         exact_code = self._code_lookup(text)
-        # Words are matched as parts of words, in any order; a plural is cut
-        # to its stem so that "valves" finds "valve" and "anomalies" "anomaly".
-        words = [stem(w) for w in text.split()]
+        # Words are matched as parts of words, in any order, without
+        # punctuation or small words ("urethral valves, posterior", "exstrophy
+        # of the bladder"); a plural is cut to its stem so that "valves" finds
+        # "valve" and "anomalies" "anomaly".
+        words = [
+            stem(w) for w in PUNCTUATION.sub(" ", text).split() if w not in SMALL_WORDS
+        ] or text.split()
+        ranked = self._ranked(text, words)
+        if not ranked and len(words) > 1:
+            # Nothing has every word: the names having all words but one
+            # ("idiopathic retroperitoneal fibrosis" finds "retroperitoneal
+            # fibrosis"), so a qualifier the list does not spell out does not
+            # hide the disease. Leaving out a short word is the smaller
+            # change, so those come first.
+            seen = set()
+            by_length = sorted(range(len(words)), key=lambda k: len(words[k]))
+            for order, left_out in enumerate(by_length):
+                rest = words[:left_out] + words[left_out + 1 :]
+                for rank, length, i in self._ranked(text, rest):
+                    if i not in seen:
+                        seen.add(i)
+                        ranked.append((4 + 4 * order + rank, length, i))
+        ranked.sort()
+        found = [self.entries[i] for _, _, i in ranked[:limit]]
+        if exact_code is not None:
+            # the code typed comes first, before the codes it is a prefix of
+            if exact_code in found:
+                found.remove(exact_code)
+            found.insert(0, exact_code)
+        return found[:limit]
+
+    def _ranked(self, text, words):
         ranked = []
         for i in self._candidates(max(words, key=len)):
             haystack = self._haystacks[i]
@@ -96,14 +125,7 @@ class CodingIndex:
             else:
                 rank = 3
             ranked.append((rank, len(name), i))
-        ranked.sort()
-        found = [self.entries[i] for _, _, i in ranked[:limit]]
-        if exact_code is not None:
-            # the code typed comes first, before the codes it is a prefix of
-            if exact_code in found:
-                found.remove(exact_code)
-            found.insert(0, exact_code)
-        return found[:limit]
+        return ranked
 
     def _candidates(self, word):
         """Indexes of the entries whose haystack contains ``word``, in order."""
@@ -126,6 +148,10 @@ class CodingIndex:
             if entry is not None:
                 return entry
         return None
+
+
+PUNCTUATION = re.compile(r"[,;()\[\]/]")
+SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "or", "to"})
 
 
 def stem(word: str) -> str:
