@@ -344,10 +344,13 @@ def care_consent_withdrawn(consent, event) -> None:
     IAnnotations(case)[ERASE_DUE_KEY] = datetime.fromtimestamp(due, UTC).isoformat(
         timespec="seconds"
     )
+    # An event of the access audit, not an entry of the case's trail (which
+    # already holds the withdrawal itself).
     audit.record(
         case,
         "erasure_scheduled",
         f"care consent withdrawn: erased after {days} days",
+        kind="event",
     )
 
 
