@@ -141,3 +141,11 @@ class NetworkPathBarViewlet(PathBarViewlet):
             }
             for crumb in self.breadcrumbs
         ]
+
+
+class NoPloneLanguageSelector(ViewletBase):
+    """Plone's own language selector, which cookie negotiation switches on:
+    the header already has ours (one list, one id, the member's choice kept)."""
+
+    def render(self):
+        return ""
