@@ -21,7 +21,6 @@ from plone.protect import CheckAuthenticator
 from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
-from zExceptions import BadRequest
 from zope.i18n import translate
 from zope.interface import alsoProvides
 
@@ -75,12 +74,13 @@ class SwitchLanguage(BrowserView):
     def __call__(self):
         language = (self.request.form.get("language") or "").strip().lower()
         if language not in available_languages():
-            raise BadRequest(
-                translate_here(
-                    _(
-                        "language: choose one of ${languages}.",
-                        mapping={"languages": ", ".join(available_languages())},
-                    )
+            # A page of its own, not Zope's error page, which hides the text.
+            self.request.response.setStatus(400)
+            self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
+            return translate_here(
+                _(
+                    "language: choose one of ${languages}.",
+                    mapping={"languages": ", ".join(available_languages())},
                 )
             )
         portal = api.portal.get()
