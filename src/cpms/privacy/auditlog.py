@@ -17,6 +17,7 @@ from datetime import timedelta
 from AccessControl import Unauthorized
 from plone import api
 
+from cpms import _
 from cpms.core import auditstore
 from cpms.core import permissions
 from cpms.core.roles import OWNER
@@ -158,7 +159,7 @@ def may_read_case_log(case) -> bool:
 
 def check_case_log(case):
     if not may_read_case_log(case):
-        raise Unauthorized("You may not read this case's access audit.")
+        raise Unauthorized(_("You may not read this case's access audit."))
 
 
 def rotate() -> dict:

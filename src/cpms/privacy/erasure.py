@@ -47,6 +47,7 @@ from zope import schema
 from zope.annotation.interfaces import IAnnotations
 from zope.schema import getFieldsInOrder
 
+from cpms import _
 from cpms.core import audit
 
 TOMBSTONE = "[erased]"
@@ -385,13 +386,13 @@ def pack_history(db, until: float | None = None) -> None:
 
 
 # Said to whoever erases (the page's confirmation, ``GET @erase``).
-KEPT_DESCRIPTION = (
+KEPT_DESCRIPTION = _(
     "The case id, its dates and states, how many items of each kind it has, "
     "its expertise area and referring healthcare provider, who took part "
     "(professionals' user ids), consent kinds and dates, meeting times, and "
     "the access audit."
 )
-LOST_DESCRIPTION = (
+LOST_DESCRIPTION = _(
     "Every free text (nickname, clinical summary and question, contributions, "
     "outcome report, meeting agendas, file titles and names, the comments of "
     "its history: information requests and answers), the patient's sex and "

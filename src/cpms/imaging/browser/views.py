@@ -18,6 +18,7 @@ from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
+from cpms import _
 from cpms.core import permissions
 from cpms.imaging import studies
 
@@ -179,7 +180,10 @@ class UploadImagesView(BrowserView):
             return
         titles = ", ".join(series.Title() for series in self.imported.series)
         api.portal.show_message(
-            f"{self.imported.images} images de-identified and stored: {titles}.",
+            _(
+                "${count} images de-identified and stored: ${series}.",
+                mapping={"count": self.imported.images, "series": titles},
+            ),
             request=self.request,
         )
 

@@ -11,6 +11,7 @@ from plone.dexterity.content import Item
 from plone.supermodel import model
 from zope.interface import implementer
 
+from cpms import _
 from cpms.cases.interfaces import ICaseItem
 from cpms.core.validation import TextLine
 
@@ -18,11 +19,13 @@ from cpms.core.validation import TextLine
 class IImagingSeries(model.Schema):
     """What the series page shows; set by the upload, never edited."""
 
-    modality = TextLine(title="Modality", required=False, readonly=True)
-    body_part = TextLine(title="Body part", required=False, readonly=True)
+    modality = TextLine(title=_("Modality"), required=False, readonly=True)
+    body_part = TextLine(title=_("Body part"), required=False, readonly=True)
     study_date = TextLine(
-        title="Study date (shifted)",
-        description="Moved by the case's date offset, like every date of the images.",
+        title=_("Study date (shifted)"),
+        description=_(
+            "Moved by the case's date offset, like every date of the images."
+        ),
         required=False,
         readonly=True,
     )

@@ -11,6 +11,7 @@ from plone.protect import CheckAuthenticator
 from Products.Five import BrowserView
 from zExceptions import Forbidden
 
+from cpms import _
 from cpms.core import audit
 from cpms.core import permissions
 from cpms.privacy import erasure
@@ -50,11 +51,14 @@ class DataRequestsView(BrowserView):
         self.case = find_case(self.case_id)
         if self.case is None:
             self.error = (
-                f"Case id: no case is known as '{self.case_id}'. Give the ERN "
-                "case id as the clinician reads it on the case, e.g. "
-                "ERN-2026-000123."
+                _(
+                    "Case id: no case is known as '${case_id}'. Give the ERN "
+                    "case id as the clinician reads it on the case, e.g. "
+                    "ERN-2026-000123.",
+                    mapping={"case_id": self.case_id},
+                )
                 if self.case_id
-                else "Case id: give the ERN case id of the patient's case."
+                else _("Case id: give the ERN case id of the patient's case.")
             )
             self.request.response.setStatus(400 if self.case_id else 400)
             return self.index()
@@ -67,7 +71,7 @@ class DataRequestsView(BrowserView):
 
     def _require(self, permission):
         if not api.user.has_permission(permission, obj=self.case):
-            raise Forbidden("You may not erase case data.")
+            raise Forbidden(_("You may not erase case data."))
 
     @property
     def can_erase(self) -> bool:
@@ -95,19 +99,29 @@ class DataRequestsView(BrowserView):
         confirm = (self.request.form.get("confirm") or "").strip().upper()
         if not self.reason or confirm != self.case.case_id:
             self.error = (
-                "Reason: say why the case is erased (e.g. the patient's request "
-                "and its date)."
+                _(
+                    "Reason: say why the case is erased (e.g. the patient's "
+                    "request and its date)."
+                )
                 if not self.reason
-                else f"Case id again: type {self.case.case_id} to confirm."
+                else _(
+                    "Case id again: type ${case_id} to confirm.",
+                    mapping={"case_id": self.case.case_id},
+                )
             )
             self.request.response.setStatus(400)
             return self.confirm()
         counts = erasure.erase_case(self.case, self.reason)
-        self.message = (
-            f"Case {self.case.case_id} is erased: {counts['texts']} texts, "
-            f"{counts['files']} files and {counts['comments']} history comments "
-            "were removed. The database's history keeps them until the next "
-            "retention job packs it."
+        self.message = _(
+            "Case ${case_id} is erased: ${texts} texts, ${files} files and "
+            "${comments} history comments were removed. The database's history "
+            "keeps them until the next retention job packs it.",
+            mapping={
+                "case_id": self.case.case_id,
+                "texts": counts["texts"],
+                "files": counts["files"],
+                "comments": counts["comments"],
+            },
         )
         self.case = None
         self.case_id = ""

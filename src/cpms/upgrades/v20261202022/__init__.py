@@ -16,13 +16,14 @@ from plone.registry import field
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
 
+from cpms import _
 from cpms.cases import states
 
 PROFILE = "profile-cpms:default"
 RECORDS = {
     "cpms.privacy.retention_years_after_closure": (
         field.Int(
-            title="Erase a case this many years after it was closed or withdrawn",
+            title=_("Erase a case this many years after it was closed or withdrawn"),
             min=0,
             required=False,
         ),
@@ -30,7 +31,7 @@ RECORDS = {
     ),
     "cpms.privacy.erase_after_care_withdrawal_days": (
         field.Int(
-            title="Erase a case this many days after its care consent was withdrawn",
+            title=_("Erase a case this many days after its care consent was withdrawn"),
             min=0,
             max=30,
             required=False,
@@ -38,7 +39,7 @@ RECORDS = {
         30,
     ),
     "cpms.privacy.pack_after_erasure": (
-        field.Bool(title="Pack the database after an erasure", required=False),
+        field.Bool(title=_("Pack the database after an erasure"), required=False),
         True,
     ),
 }

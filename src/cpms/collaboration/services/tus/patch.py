@@ -14,8 +14,10 @@ import re
 from plone.restapi.services.content.tus import UploadPatch as BaseUploadPatch
 from zExceptions import BadRequest
 
+from cpms import _
 from cpms.collaboration import uploads
 from cpms.core.concurrency import Conflict
+from cpms.core.i18n import translate_here
 from cpms.core.services import disable_csrf_check
 from cpms.core.validation import text_problem
 
@@ -76,14 +78,25 @@ class UploadPatch(BaseUploadPatch):
                 self.request.response.setHeader("Upload-Offset", str(stored))
                 return self.reply_no_content()
             if offset != stored:
+                # Translated here: Conflict's handler does not translate messages.
                 raise Conflict(
-                    f"Upload-Offset: {stored} bytes are stored; send the rest "
-                    f"from there (HEAD answers the offset), not from {offset}."
+                    translate_here(
+                        _(
+                            "Upload-Offset: ${stored} bytes are stored; send the "
+                            "rest from there (HEAD answers the offset), not from "
+                            "${offset}.",
+                            mapping={"stored": stored, "offset": offset},
+                        ),
+                        self.request,
+                    )
                 )
             if offset + piece > length:
                 raise BadRequest(
-                    f"Upload-Offset: this piece ends at {offset + piece} bytes, "
-                    f"past the announced Upload-Length of {length}."
+                    _(
+                        "Upload-Offset: this piece ends at ${end} bytes, past "
+                        "the announced Upload-Length of ${length}.",
+                        mapping={"end": offset + piece, "length": length},
+                    )
                 )
         return super().reply()
 
@@ -109,6 +122,6 @@ class UploadPatch(BaseUploadPatch):
             return
         problem = text_problem(title, single_line=True, max_length=TITLE_MAX)
         if problem:
-            raise BadRequest(f"title: {problem}")
+            raise BadRequest(_("title: ${problem}", mapping={"problem": problem}))
         obj.setTitle(title.strip())
         obj.reindexObject()

@@ -12,7 +12,9 @@ from plone.restapi.services.content.tus import UploadPost as BaseUploadPost
 from zExceptions import BadRequest
 from zExceptions import HTTPRequestEntityTooLarge
 
+from cpms import _
 from cpms.collaboration import uploads
+from cpms.core.i18n import translate_here
 
 DEFAULT_TYPE_IN_CASE = "MedicalFile"
 
@@ -32,8 +34,11 @@ def parse_metadata(header: str) -> dict:
                 metadata[parts[0].lower()] = b64decode(parts[1]).decode("utf-8")
             except (ValueError, UnicodeDecodeError):
                 raise BadRequest(
-                    f"Upload-Metadata: the value of {parts[0]} is not base64 "
-                    "of UTF-8 text."
+                    _(
+                        "Upload-Metadata: the value of ${key} is not base64 "
+                        "of UTF-8 text.",
+                        mapping={"key": parts[0]},
+                    )
                 ) from None
     return metadata
 
@@ -48,20 +53,36 @@ class UploadPost(BaseUploadPost):
             length = int(self.request.getHeader("Upload-Length", ""))
         except ValueError:
             raise BadRequest(
-                "Upload-Length: send the size of the whole file in bytes."
+                _("Upload-Length: send the size of the whole file in bytes.")
             ) from None
         if length <= 0:
-            raise BadRequest("Upload-Length: the file is empty.")
+            raise BadRequest(_("Upload-Length: the file is empty."))
         metadata = parse_metadata(self.request.getHeader("Upload-Metadata", ""))
         filename = metadata.get("filename", "")
         if length > limit:
+            sizes = {
+                "filename": filename,
+                "size": f"{length / 1_048_576:.1f}",
+                "limit": f"{limit / 1_048_576:.0f}",
+            }
+            # Translated here: this error's handler does not translate messages.
             raise RequestEntityTooLarge(
-                f"{filename or 'The file'} is {length / 1_048_576:.1f} MB; the "
-                f"limit is {limit / 1_048_576:.0f} MB."
+                translate_here(
+                    _(
+                        "${filename} is ${size} MB; the limit is ${limit} MB.",
+                        mapping=sizes,
+                    )
+                    if filename
+                    else _(
+                        "The file is ${size} MB; the limit is ${limit} MB.",
+                        mapping=sizes,
+                    ),
+                    self.request,
+                )
             )
         if not filename.strip():
             raise BadRequest(
-                "Upload-Metadata: give the file's name as filename (base64)."
+                _("Upload-Metadata: give the file's name as filename (base64).")
             )
         if not self.__name__.endswith("@tus-replace"):
             self._check_type(metadata.get("@type"))
@@ -81,7 +102,18 @@ class UploadPost(BaseUploadPost):
                 ).lstrip(",")
             return
         if portal_type not in names:
+            if not names:
+                raise BadRequest(
+                    _(
+                        "Upload-Metadata: a ${type} cannot be added here, nor "
+                        "any other file.",
+                        mapping={"type": portal_type},
+                    )
+                )
             raise BadRequest(
-                f"Upload-Metadata: a {portal_type} cannot be added here; "
-                f"choose one of {', '.join(sorted(names)) or 'none'}."
+                _(
+                    "Upload-Metadata: a ${type} cannot be added here; choose "
+                    "one of ${types}.",
+                    mapping={"type": portal_type, "types": ", ".join(sorted(names))},
+                )
             )
