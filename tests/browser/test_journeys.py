@@ -72,8 +72,8 @@ def enrol_and_submit(page) -> str:
         label="Paediatric and congenital urology: Posterior urethral valves (demo)"
     )
     choose_code(page, "orpha_codes", "posterior urethral", pick="ORPHA:93110")
-    choose_code(page, "icd10_codes", "Q64.2")
-    choose_code(page, "icd10_codes", "N31.9")
+    choose_code(page, "icd10_codes", "Q64.2", pick="(Q64.2)")
+    choose_code(page, "icd10_codes", "N31.9", pick="(N31.9)")
     page.get_by_label("Clinical summary (required)").fill(
         "Valve ablation at birth; poor bladder emptying (journey)."
     )
@@ -114,8 +114,8 @@ def test_enrol_form_with_errors_keeps_what_was_typed(site, tab):
     page = tab("clinician")
     page.get_by_role("link", name="New case").first.click()
     page.get_by_label("Nickname (required)").fill("Rowan Wren")
-    choose_code(page, "icd10_codes", "Q64.2")
-    choose_code(page, "icd10_codes", "N31.9")
+    choose_code(page, "icd10_codes", "Q64.2", pick="(Q64.2)")
+    choose_code(page, "icd10_codes", "N31.9", pick="(N31.9)")
     page.get_by_role("button", name="Save as draft").click()
     page.wait_for_load_state("networkidle")
     summary = page.locator("#errors")
