@@ -28,6 +28,11 @@ class FieldError(ValidationError):
         self.message = message
 
     def doc(self):
+        # z3c.form and plone.restapi show doc() as it is: a message with a
+        # mapping must leave here as text in the reader's language, or they
+        # show its msgid with ${field} unfilled.
+        if isinstance(self.message, Message):
+            return translate_here(self.message)
         return self.message
 
     def __str__(self):
