@@ -24,7 +24,6 @@ from tests.browser.pages import DESKTOP
 from tests.browser.pages import PHONE
 from tests.browser.pages import axe_violations
 from tests.browser.pages import screenshot
-from tests.collaboration.conftest import PASSWORD
 from tests.collaboration.conftest import make_case
 from tests.collaboration.conftest import make_user
 from tests.collaboration.conftest import set_state
@@ -61,26 +60,6 @@ def series_url(functional_portal):
         (series,) = studies.import_files(case, phantom.ct_series(12, size=192)).series
     transaction.commit()
     return series.absolute_url()
-
-
-@pytest.fixture
-def tab(browser, functional_portal):  # noqa: F811
-    contexts = []
-
-    def factory(user, viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{functional_portal.absolute_url()}/login")
-        page.fill("#__ac_name", user)
-        page.fill("#__ac_password", PASSWORD)
-        page.click("#buttons-login")
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield factory
-    for context in contexts:
-        context.close()
 
 
 def _settle(page):
