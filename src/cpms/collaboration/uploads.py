@@ -12,7 +12,9 @@ to ``cpms.uploads.max_size_mb``.
 """
 
 from plone import api
+from zope.component import getUtilitiesFor
 from zope.globalrequest import getRequest
+from zope.interface import Interface
 
 RESUMABLE_MARKER = "cpms.resumable_upload"
 DEFAULT_MAX_MB = 2048
@@ -52,3 +54,36 @@ def resumable(request=None) -> bool:
     """Is this the request completing a resumable upload?"""
     request = request if request is not None else getRequest()
     return bool(request is not None and request.get(RESUMABLE_MARKER, False))
+
+
+class IUploadImporter(Interface):
+    """A slice that makes its own content of a finished resumable upload.
+
+    Named utilities, asked in the order of their names before the upload
+    becomes a file: the first that answers a URL has taken it (the imaging
+    slice takes DICOM files and zips of them into a case). Collaboration
+    does not import those slices; they register here.
+    """
+
+    def __call__(container, filename: str, path: str, metadata: dict):
+        """None when the upload is not for this importer; else the URL of
+        what was made. Raises ``ImportRefused`` when nothing was stored."""
+
+
+class ImportRefused(ValueError):
+    """Nothing was stored; ``refusals`` lists (file name, reason)."""
+
+    def __init__(self, refusals: list[tuple[str, str]]):
+        self.refusals = refusals
+        super().__init__(
+            "; ".join(f"{name}: {reason}" for name, reason in refusals[:20])
+        )
+
+
+def import_upload(container, filename: str, path: str, metadata: dict):
+    """The URL of what an ``IUploadImporter`` made of the upload, or None."""
+    for _name, importer in sorted(getUtilitiesFor(IUploadImporter)):
+        made = importer(container, filename, path, metadata)
+        if made is not None:
+            return made
+    return None

@@ -102,6 +102,10 @@ class UploadPatch(BaseUploadPatch):
 
     def create_or_modify_content(self, tus_upload):
         metadata = dict(tus_upload.metadata())
+        if metadata.get("mode", "create") == "create" and self._imported(
+            tus_upload, metadata
+        ):
+            return
         try:
             error = super().create_or_modify_content(tus_upload)
         except BadRequest as refused:
@@ -113,6 +117,28 @@ class UploadPatch(BaseUploadPatch):
             raise BadRequest(_message(error["error"].get("message")))
         if metadata.get("mode", "create") == "create":
             self._set_title(metadata.get("title"))
+
+    def _imported(self, tus_upload, metadata) -> bool:
+        """Did another slice (``uploads.IUploadImporter``) take the upload?"""
+        tus_upload.close()
+        try:
+            made = uploads.import_upload(
+                self.context,
+                metadata.get("filename", ""),
+                tus_upload.filepath,
+                metadata,
+            )
+        except uploads.ImportRefused as refused:
+            # Nothing was stored: the pieces go, the files must come again.
+            tus_upload.cleanup()
+            raise BadRequest(
+                _("files: ${refusals}", mapping={"refusals": str(refused)})
+            ) from None
+        if made is None:
+            return False
+        tus_upload.cleanup()
+        self.request.response.setHeader("Location", made)
+        return True
 
     def _set_title(self, title):
         """The title the upload page sent along (Upload-Metadata ``title``)."""
