@@ -66,6 +66,12 @@ HISTORY_LABELS = {
 AUDIT_LABELS = {
     "close_override": _("Closed by a coordinator without meeting the closing rule"),
     "consent_withdrawn": _("Consent withdrawn"),
+    "referral_accepted": _("Case created from this referral"),
+    "images_uploaded": _("DICOM images uploaded"),
+    "images_pixels_confirmed": _("Pixels checked for identifying text"),
+    "case_exported": _("Case data exported"),
+    "fhir_export": _("Case exported as a FHIR bundle"),
+    "case_erased": _("Case data erased"),
 }
 # Irreversible transitions: offered apart from the next step, and fired only
 # after a confirmation whose sentence says what happens.
