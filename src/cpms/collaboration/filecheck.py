@@ -23,7 +23,9 @@ from dataclasses import dataclass
 import filetype
 import olefile
 
+from cpms import _
 from cpms.core import pdf
+from cpms.core.i18n import translate_here
 
 # mimetype -> what we call it in messages and in the "kind" of a file
 DOCUMENTS = {
@@ -92,7 +94,11 @@ OBJECT_ADVICE = (
 
 
 class FileRefused(ValueError):
-    """The upload is not acceptable; the message says why, for the user."""
+    """The upload is not acceptable; the message says why, for the user.
+
+    Its message is plain text in the request's language (callers take
+    ``str()`` of it), hence ``translate_here`` where it is raised.
+    """
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,12 @@ def _office_problems(mimetype: str, data: bytes) -> list[tuple[str, str]]:
                 )
         except (zipfile.BadZipFile, KeyError, RuntimeError):
             raise FileRefused(
-                "The document could not be read (a damaged or encrypted archive)."
+                translate_here(
+                    _(
+                        "The document could not be read (a damaged or encrypted "
+                        "archive)."
+                    )
+                )
             ) from None
         lowered = [name.lower() for name in names]
         if (
@@ -248,7 +259,14 @@ def _named(filename, function, *args):
         return function(*args)
     except FileRefused as refused:
         if filename:
-            raise FileRefused(f"{filename} is refused. {refused}") from None
+            raise FileRefused(
+                translate_here(
+                    _(
+                        "${filename} is refused. ${reason}",
+                        mapping={"filename": filename, "reason": str(refused)},
+                    )
+                )
+            ) from None
         raise
 
 
@@ -267,11 +285,18 @@ def _has_active_markup(opener) -> bool:
 
 def _check(head: bytes, size: int, opener, max_bytes: int | None) -> Verdict:
     if size == 0:
-        raise FileRefused("The file is empty.")
+        raise FileRefused(translate_here(_("The file is empty.")))
     if max_bytes is not None and size > max_bytes:
         raise FileRefused(
-            f"The file is {size / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB."
+            translate_here(
+                _(
+                    "The file is ${size} MB; the limit is ${limit} MB.",
+                    mapping={
+                        "size": f"{size / 1_048_576:.1f}",
+                        "limit": f"{max_bytes / 1_048_576:.0f}",
+                    },
+                )
+            )
         )
     # filetype reads no more than the first 8192 bytes, whatever it is given.
     kind = filetype.guess(head)
@@ -280,22 +305,37 @@ def _check(head: bytes, size: int, opener, max_bytes: int | None) -> Verdict:
             _active_content(kind.mime, opener)
             return Verdict(kind.mime, ACCEPTED[kind.mime])
         raise FileRefused(
-            f"Files of this type ({kind.mime}) are not accepted. Upload a PDF, "
-            "an office document, a JPEG/PNG/GIF/WebP/TIFF image or a DICOM file."
+            translate_here(
+                _(
+                    "Files of this type (${mimetype}) are not accepted. Upload a "
+                    "PDF, an office document, a JPEG/PNG/GIF/WebP/TIFF image or a "
+                    "DICOM file.",
+                    mapping={"mimetype": kind.mime},
+                )
+            )
         )
     if _looks_like_text(head):
         stripped = head.lstrip()
         if _has_active_markup(opener):
             if stripped.startswith((b"<svg", b"<?xml")) or b"<svg" in stripped.lower():
-                what = "SVG images"
+                refusal = _(
+                    "SVG images can contain scripts and are not accepted. "
+                    "Convert the file to PDF (documents) or PNG/JPEG (images)."
+                )
             else:
-                what = "HTML, SVG or XML documents"
-            raise FileRefused(
-                f"{what} can contain scripts and are not accepted. "
-                "Convert the file to PDF (documents) or PNG/JPEG (images)."
-            )
+                refusal = _(
+                    "HTML, SVG or XML documents can contain scripts and are not "
+                    "accepted. Convert the file to PDF (documents) or PNG/JPEG "
+                    "(images)."
+                )
+            raise FileRefused(translate_here(refusal))
         return Verdict("text/plain", DOCUMENTS["text/plain"])
     raise FileRefused(
-        "The type of this file could not be recognised from its content. "
-        "Upload a PDF, an office document, an image or a DICOM file."
+        translate_here(
+            _(
+                "The type of this file could not be recognised from its "
+                "content. Upload a PDF, an office document, an image or a DICOM "
+                "file."
+            )
+        )
     )
