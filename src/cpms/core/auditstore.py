@@ -171,9 +171,15 @@ def configured_url() -> str:
 
 def _make_engine(url: str):
     if "://" not in url:
-        # A libpq DSN, as RelStorage takes it.
+        # A libpq DSN, as RelStorage takes it, handed to psycopg2 as it is
+        # (SQLAlchemy's empty URL passes its own blank DSN: a second one in
+        # connect_args fails with "multiple values for argument 'dsn'").
+        import psycopg2
+
         return create_engine(
-            "postgresql+psycopg2://", connect_args={"dsn": url}, pool_pre_ping=True
+            "postgresql+psycopg2://",
+            creator=lambda: psycopg2.connect(url),
+            pool_pre_ping=True,
         )
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
@@ -213,8 +219,14 @@ def configure(url: str | None = None):
             _engine.dispose()
         _url = url or configured_url()
         _engine = _make_engine(_url)
-        metadata.create_all(_engine)
-        with _engine.begin() as conn:
+        # Under the append lock's kind of lock, so that two processes starting
+        # at once on a new database do not both create the tables and rows.
+        with _write_connection(_engine) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext('cpms.auditstore'))")
+                )
+            metadata.create_all(conn)
             for name in ("head", "anchor"):
                 if (
                     conn.execute(
@@ -248,8 +260,19 @@ def _locked(conn):
     ).one()
 
 
-def _write_connection():
-    return engine().connect().execution_options(immediate=True)
+def _write_connection(to=None):
+    return (to or engine()).connect().execution_options(immediate=True)
+
+
+def _read_connection():
+    """One snapshot for all the statements of a read: PostgreSQL's default
+    (READ COMMITTED) takes one per statement, so a ``verify()`` during appends
+    or a rotation would see a head older than the records it walks, or a
+    record in neither table. SQLite's read transaction is one snapshot."""
+    conn = engine().connect()
+    if conn.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
 
 
 def _prepared(values: dict) -> dict:
@@ -345,7 +368,7 @@ def search(start=0, size=None, newest_first=True, archived=False, **filters):
     date ``2026-11-30`` compares as the start of that day)."""
     tables = [records, archive] if archived else [records]
     items, total = [], 0
-    with engine().connect() as conn:
+    with _read_connection() as conn:
         for table in tables:
             query = _filtered(table, **filters)
             total += conn.execute(
@@ -371,7 +394,7 @@ def search(start=0, size=None, newest_first=True, archived=False, **filters):
 def verify() -> dict:
     """Walk the chain: ``{"ok": True, "records": n}``, or the first broken
     link: ``{"ok": False, "id": ..., "problem": ...}``."""
-    with engine().connect() as conn:
+    with _read_connection() as conn:
         anchor = conn.execute(select(chain).where(chain.c.name == "anchor")).one()
         head = conn.execute(select(chain).where(chain.c.name == "head")).one()
         expected = anchor.hash
