@@ -83,14 +83,21 @@ ODF = {
 }
 OLE_OFFICE = {"application/msword", "application/vnd.ms-excel"}
 OLE_OFFICE |= {"application/vnd.ms-powerpoint"}
-MACRO_ADVICE = (
+MACRO_ADVICE = _(
     "Save it again without macros (as .docx, .xlsx or .pptx, or as PDF), "
     "then upload that copy."
 )
-OBJECT_ADVICE = (
+OBJECT_ADVICE = _(
     "Save the embedded object as a file of its own and upload it separately, "
     "or save the document as PDF."
 )
+# What an office file was refused for, as whole sentences (translators get
+# no fragments to glue together).
+FOUND_IN_OFFICE = {
+    "macros": _("It contains macros."),
+    "an embedded object (OLE)": _("It contains an embedded object (OLE)."),
+}
+FOUND_BOTH_IN_OFFICE = _("It contains macros and an embedded object (OLE).")
 
 
 class FileRefused(ValueError):
@@ -217,9 +224,14 @@ def _active_content(mimetype: str, opener) -> None:
             data = stream.read()
         problems = _office_problems(mimetype, data)
         if problems:
-            what = " and ".join(found for found, _ in problems)
-            advice = " ".join(dict.fromkeys(advice for _, advice in problems))
-            raise FileRefused(f"It contains {what}. {advice}")
+            kinds = list(dict.fromkeys(kind for kind, _advice in problems))
+            found = (
+                FOUND_BOTH_IN_OFFICE if len(kinds) > 1 else FOUND_IN_OFFICE[kinds[0]]
+            )
+            advice = dict.fromkeys(advice for _kind, advice in problems)
+            raise FileRefused(
+                " ".join(translate_here(sentence) for sentence in (found, *advice))
+            )
     if mimetype == "application/rtf":
         from oletools import rtfobj
 
@@ -228,7 +240,15 @@ def _active_content(mimetype: str, opener) -> None:
         parser = rtfobj.RtfObjParser(data)
         parser.parse()
         if parser.objects:
-            raise FileRefused(f"It contains an embedded object (OLE). {OBJECT_ADVICE}")
+            raise FileRefused(
+                " ".join(
+                    translate_here(sentence)
+                    for sentence in (
+                        FOUND_IN_OFFICE["an embedded object (OLE)"],
+                        OBJECT_ADVICE,
+                    )
+                )
+            )
 
 
 def check(data: bytes, max_bytes: int | None = None, filename: str = "") -> Verdict:
