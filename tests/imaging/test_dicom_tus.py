@@ -9,6 +9,7 @@ import pydicom
 import transaction
 
 from cpms.imaging import phantom
+from tests.collaboration.test_active_content import CLEAN_PDF
 from tests.collaboration.test_tus_upload import send
 from tests.collaboration.test_tus_upload import start
 from tests.collaboration.test_tus_upload import tus_dir  # noqa: F401
@@ -74,6 +75,12 @@ def test_a_single_dicom_file_sent_as_images_joins_the_imaging(
     (series,) = series_of(case)
     (blob,) = series.ordered()
     assert_deidentified(blob.data)
+    # Sent as images, a file that is not DICOM is refused by name.
+    refused = _send_in_pieces(session, case, CLEAN_PDF, "report.pdf", images="true")
+    assert refused.status_code == 400, refused.text
+    assert "report.pdf" in refused.json()["message"]
+    transaction.begin()
+    assert not [o for o in case.objectValues() if o.portal_type == "MedicalFile"]
 
 
 def test_burned_in_without_confirmation_is_refused_naming_the_file(

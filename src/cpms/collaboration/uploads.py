@@ -56,6 +56,12 @@ def resumable(request=None) -> bool:
     return bool(request is not None and request.get(RESUMABLE_MARKER, False))
 
 
+class IResumableUploadForm(Interface):
+    """A page of another slice whose files above the threshold go in pieces
+    (the "Add a file" viewlet's script serves it too; ``resumable_mode``
+    says how: ``"images"`` sends every such file as images)."""
+
+
 class IUploadImporter(Interface):
     """A slice that makes its own content of a finished resumable upload.
 

@@ -1,6 +1,6 @@
-"""DICOM sent in pieces (``<case>/@tus-upload``): a zip of DICOM files, or a
-single DICOM file sent with the Upload-Metadata key ``images`` (``true``),
-becomes an imaging import, like ``@@upload-images``.
+"""DICOM sent in pieces (``<case>/@tus-upload``): a zip of DICOM files, or
+any file sent with the Upload-Metadata key ``images`` (``true``; the upload
+page sends it), becomes an imaging import, like ``@@upload-images``.
 
 An ``IUploadImporter`` of the collaboration slice (which does not import
 this one): asked when the last piece of an upload arrives, before the file
@@ -20,7 +20,6 @@ from zope.interface import provider
 from cpms import _
 from cpms.collaboration import uploads
 from cpms.core import permissions
-from cpms.imaging import dicom
 from cpms.imaging import studies
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -59,12 +58,11 @@ def import_dicom(container, filename: str, path: str, metadata: dict):
         return None
     if metadata.get("@type", "MedicalFile") != "MedicalFile":
         return None
-    head = _head(path)
-    if _plain_zip(path, head):
-        pass  # a plain zip is no medical file: it can only be a study
-    elif not (_flag(metadata, "images") and dicom.is_dicom(head + b"\0")):
-        # A single DICOM file not sent as images stays a (de-identified)
-        # MedicalFile, as "Add a file" makes it.
+    # Sent as images (the upload page), anything is the imaging's to take or
+    # refuse; else a plain zip is no medical file and can only be a study,
+    # and a single DICOM stays a (de-identified) MedicalFile as "Add a file"
+    # makes it.
+    if not (_flag(metadata, "images") or _plain_zip(path, _head(path))):
         return None
     if not api.user.has_permission(permissions.ADD_MEDICAL_FILE, obj=container):
         return None

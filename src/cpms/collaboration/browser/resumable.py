@@ -20,6 +20,8 @@ TYPE = "MedicalFile"
 
 class ResumableUploadViewlet(ViewletBase):
     def available(self) -> bool:
+        if uploads.IResumableUploadForm.providedBy(self.view):
+            return True
         ti = getattr(self.view, "ti", None)
         return ti is not None and ti.getId() == TYPE
 
@@ -31,6 +33,7 @@ class ResumableUploadViewlet(ViewletBase):
                 "chunkSize": uploads.chunk_bytes(),
                 "maxSize": uploads.resumable_max_bytes(),
                 "type": TYPE,
+                "mode": getattr(self.view, "resumable_mode", "file"),
             }
         )
 

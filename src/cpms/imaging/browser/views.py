@@ -19,6 +19,7 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
 from cpms import _
+from cpms.collaboration import uploads
 from cpms.core import permissions
 from cpms.imaging import studies
 
@@ -140,8 +141,16 @@ class Thumbnail(BrowserView):
         return data
 
 
+@implementer(uploads.IResumableUploadForm)
 class UploadImagesView(BrowserView):
-    """``<case>/@@upload-images``: DICOM files, a folder or a zip into the case."""
+    """``<case>/@@upload-images``: DICOM files, a folder or a zip into the case.
+
+    Files above the resumable threshold go in pieces to ``@tus-upload`` as
+    images (collaboration's resumable-upload.js; ``imaging/resumable.py``
+    takes them), the rest with the form.
+    """
+
+    resumable_mode = "images"
 
     errors: list = ()
     imported = None
