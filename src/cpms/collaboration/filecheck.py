@@ -215,8 +215,13 @@ def _active_content(mimetype: str, opener) -> None:
             found = pdf.active_content(stream)
         if found:
             raise FileRefused(
-                f"It contains {', '.join(found)}. Open it and print it to a new "
-                "PDF (Print, then Save as PDF), then upload that copy."
+                translate_here(
+                    _(
+                        "It contains ${found}. Open it and print it to a new PDF "
+                        "(Print, then Save as PDF), then upload that copy.",
+                        mapping={"found": pdf.found_text(found)},
+                    )
+                )
             )
         return
     if mimetype in OOXML | ODF | OLE_OFFICE:

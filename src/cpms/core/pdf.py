@@ -21,6 +21,9 @@ import filetype
 import pikepdf
 from zope.schema import ValidationError
 
+from cpms import _
+from cpms.core.i18n import translate_here
+
 PDF_MIMETYPE = "application/pdf"
 
 # Action types that leave the document: run code, start programs, load or
@@ -44,6 +47,27 @@ RAW_MARKERS = {
     b"/XFA": "an XFA form",
     b"/RichMedia": "rich media that runs code",
 }
+# What was found, as the person uploading reads it (``active_content`` keeps
+# the English names, which tests and logs compare).
+FOUND_NAMES = {
+    "JavaScript": _("JavaScript"),
+    "an action that starts another program": _("an action that starts another program"),
+    "an action that loads outside data": _("an action that loads outside data"),
+    "a form that sends data away": _("a form that sends data away"),
+    "an action that opens an embedded document": _(
+        "an action that opens an embedded document"
+    ),
+    "rich media that runs code": _("rich media that runs code"),
+    "embedded files": _("embedded files"),
+    "an XFA form": _("an XFA form"),
+}
+
+
+def found_text(found: list[str]) -> str:
+    """``found`` (of ``active_content``) as one list in the request's language."""
+    return ", ".join(translate_here(FOUND_NAMES.get(what, what)) for what in found)
+
+
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
@@ -136,10 +160,21 @@ def active_content(source) -> list[str]:
 
 def refusal(filename: str, found: list[str]) -> str:
     """The message for a PDF with active content, for the person uploading it."""
-    what = ", ".join(found)
-    return (
-        f"{filename or 'The PDF'} is refused: it contains {what}. Open it and "
-        "print it to a new PDF (Print, then Save as PDF), then upload that copy."
+    mapping = {"filename": filename, "found": found_text(found)}
+    if filename:
+        return translate_here(
+            _(
+                "${filename} is refused: it contains ${found}. Open it and print "
+                "it to a new PDF (Print, then Save as PDF), then upload that copy.",
+                mapping=mapping,
+            )
+        )
+    return translate_here(
+        _(
+            "The PDF is refused: it contains ${found}. Open it and print it to a "
+            "new PDF (Print, then Save as PDF), then upload that copy.",
+            mapping=mapping,
+        )
     )
 
 
