@@ -9,6 +9,7 @@ import pydicom
 import transaction
 
 from cpms.imaging import phantom
+from tests.collaboration.test_active_content import CLEAN_DOCX
 from tests.collaboration.test_active_content import CLEAN_PDF
 from tests.collaboration.test_tus_upload import send
 from tests.collaboration.test_tus_upload import start
@@ -125,3 +126,19 @@ def test_burned_in_without_confirmation_is_refused_naming_the_file(
         for blob in series.ordered():
             dataset = pydicom.dcmread(io.BytesIO(blob.data))
             assert dataset.PatientIdentityRemoved == "YES"
+
+
+def test_an_office_document_sent_in_pieces_stays_a_medical_file(
+    functional_portal,
+    rest,
+    tus_dir,  # noqa: F811
+):
+    """A .docx is a zip too, but no study: it is not taken as images."""
+    case = _case(functional_portal)
+    transaction.commit()
+    done = _send_in_pieces(rest("emil"), case, CLEAN_DOCX, "letter.docx", pieces=2)
+    assert done.status_code == 204, done.text
+    transaction.begin()
+    assert series_of(case) == []
+    (stored,) = [o for o in case.objectValues() if o.portal_type == "MedicalFile"]
+    assert stored.file.filename == "letter.docx"
