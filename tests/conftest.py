@@ -9,6 +9,7 @@ import pytest
 from plone.testing.zope import STARTUP
 from pytest_plone import fixtures_factory
 
+from cpms.core import auditstore
 from cpms.testing import CPMS_DEMO_FIXTURE
 from cpms.testing import CPMS_FIXTURE
 from cpms.testing import DEMO_FUNCTIONAL_TESTING
@@ -59,6 +60,55 @@ def _database_of_the_test_layer(request):
             break
     yield
     stack[:] = original
+
+
+@pytest.fixture(autouse=True)
+def _audit_store_of_the_test():
+    """Leave the access audit's store as the test found it.
+
+    The store is a database beside the ZODB (a SQLite file per test session),
+    so the layers' per-test rollback does not reach it: without this, records
+    a test made (case ids are handed out again in the next test) showed up in
+    the next test's audit. Records appended by the test go; records a
+    rotation moved to the archive come back; the chain's head and anchor are
+    restored.
+    """
+    if auditstore.url() is None:
+        yield
+        return
+    with auditstore.engine().connect() as conn:
+        chain = [dict(r) for r in conn.execute(auditstore.chain.select()).mappings()]
+        archived = [
+            dict(r) for r in conn.execute(auditstore.archive.select()).mappings()
+        ]
+    (head,) = [row for row in chain if row["name"] == "head"]
+    yield
+    if auditstore.url() is None:
+        return
+    with auditstore.engine().begin() as conn:
+        after = [dict(r) for r in conn.execute(auditstore.chain.select()).mappings()]
+        moved = [dict(r) for r in conn.execute(auditstore.archive.select()).mappings()]
+        if after == chain and len(moved) == len(archived):
+            return
+        conn.execute(
+            auditstore.records.delete().where(
+                auditstore.records.c.id > head["record_id"]
+            )
+        )
+        back = [
+            row
+            for row in moved
+            if row["id"] <= head["record_id"] and row not in archived
+        ]
+        if back:
+            conn.execute(
+                auditstore.archive.delete().where(
+                    auditstore.archive.c.id.in_([row["id"] for row in back])
+                )
+            )
+            conn.execute(auditstore.records.insert(), back)
+        conn.execute(auditstore.chain.delete())
+        conn.execute(auditstore.chain.insert(), chain)
 
 
 @pytest.fixture
