@@ -31,17 +31,20 @@ def test_a_large_zip_goes_in_pieces_and_becomes_series(
     study = _zip(phantom.ct_series(5, size=512))
     assert len(study) > 2 * MB
     ((small_name, small),) = phantom.ct_series(1)
-    page = tab("emil")
+    page = tab("emil", viewport={"width": 390, "height": 844})
     pieces, forms = [], []
-    page.route(
-        "**/@tus-upload/**",
-        lambda r, request: (
+    held = []
+
+    def route(request_route, request):
+        if request.method == "PATCH":
             pieces.append(request.headers.get("upload-offset"))
-            if request.method == "PATCH"
-            else None,
-            r.continue_(),
-        ),
-    )
+            if request.headers.get("upload-offset") == str(2 * MB) and not held:
+                # Hold the last piece so the page can be looked at mid-way.
+                held.append(request_route)
+                return None
+        return request_route.continue_()
+
+    page.route("**/@tus-upload/**", route)
     page.on(
         "request",
         lambda request: (
@@ -61,6 +64,12 @@ def test_a_large_zip_goes_in_pieces_and_becomes_series(
     assert axe_violations(page) == []
     assert page.locator("#cpms-resumable-upload").count() == 1
     page.click("form.cpms-upload-images button[type=submit]")
+    page.wait_for_function(
+        "document.querySelector('#cpms-resumable-progress').value >= 60"
+    )
+    assert "% sent" in page.locator("#cpms-resumable-status").inner_text()
+    screenshot(page, "imaging/emil-large-zip-progress")
+    held[0].continue_()
     page.wait_for_url(case.absolute_url(), timeout=60_000)
     assert len(pieces) == len(study) // MB + 1  # the zip went in pieces
     # The form carried only the small file, not the zip.
