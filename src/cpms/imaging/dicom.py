@@ -48,6 +48,9 @@ from pydicom.uid import ImplicitVRLittleEndian
 from pydicom.uid import generate_uid
 from zope.annotation.interfaces import IAnnotations
 
+from cpms import _
+from cpms.core.i18n import translate_here
+
 SEED_KEY = "cpms.imaging.seed"
 METHOD = "PS3.15 Basic Profile (dicognito), per-case date shift"
 # PS3.16 CID 7050 codes of what was applied.
@@ -58,15 +61,15 @@ METHOD_CODES = (
 # Modalities whose pixels usually show names or dates (screen text, labels,
 # photographs of people or of paper), with the words a clinician knows.
 BURNED_IN_MODALITIES = {
-    "US": "an ultrasound image",
-    "IVUS": "an intravascular ultrasound image",
-    "ES": "an endoscopy image",
-    "XC": "an external-camera photograph",
-    "GM": "a microscopy photograph",
-    "OP": "an eye photograph",
-    "SC": "a screen capture",
-    "OT": "an image of unknown kind (modality OT)",
-    "DOC": "a scanned document",
+    "US": _("an ultrasound image"),
+    "IVUS": _("an intravascular ultrasound image"),
+    "ES": _("an endoscopy image"),
+    "XC": _("an external-camera photograph"),
+    "GM": _("a microscopy photograph"),
+    "OP": _("an eye photograph"),
+    "SC": _("a screen capture"),
+    "OT": _("an image of unknown kind (modality OT)"),
+    "DOC": _("a scanned document"),
 }
 # Secondary capture storage classes: screenshots, scanned paper.
 SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
@@ -183,22 +186,37 @@ def is_dicom(data: bytes) -> bool:
 
 def read(data: bytes) -> Dataset:
     if not is_dicom(data):
-        raise NotDicom("This is not a DICOM file.")
+        raise NotDicom(translate_here(_("This is not a DICOM file.")))
     try:
         return pydicom.dcmread(io.BytesIO(data))
     except (InvalidDicomError, ValueError, EOFError, KeyError) as error:
-        raise NotDicom(f"This DICOM file cannot be read ({error}).") from None
+        raise NotDicom(
+            translate_here(
+                _(
+                    "This DICOM file cannot be read (${error}).",
+                    mapping={"error": str(error)},
+                )
+            )
+        ) from None
 
 
 def burned_in_reason(dataset: Dataset) -> str | None:
-    """Why this image may show identifying text in its pixels, or None."""
+    """Why this image may show identifying text in its pixels, or None
+    (in the request's language: callers put it into refusals people read)."""
     if str(dataset.get("BurnedInAnnotation", "")).upper() == "YES":
-        return "it is flagged as carrying burned-in annotation (0028,0301 = YES)"
+        return translate_here(
+            _("it is flagged as carrying burned-in annotation (0028,0301 = YES)")
+        )
     modality = str(dataset.get("Modality", "")).upper()
     if modality in BURNED_IN_MODALITIES:
-        return f"it is {BURNED_IN_MODALITIES[modality]}, which often shows text"
+        return translate_here(
+            _(
+                "it is ${kind}, which often shows text",
+                mapping={"kind": translate_here(BURNED_IN_MODALITIES[modality])},
+            )
+        )
     if str(dataset.get("SOPClassUID", "")).startswith(SECONDARY_CAPTURE):
-        return "it is a secondary capture (a screenshot or scan)"
+        return translate_here(_("it is a secondary capture (a screenshot or scan)"))
     return None
 
 
@@ -283,9 +301,15 @@ def deidentify(
     if reason is not None:
         if not confirmed_by:
             raise BurnedIn(
-                f"This image may show the patient's name or dates in its pixels: "
-                f"{reason}. Look at it, and if nothing identifying is visible, "
-                "confirm that the images are free of identifying text."
+                translate_here(
+                    _(
+                        "This image may show the patient's name or dates in its "
+                        "pixels: ${reason}. Look at it, and if nothing identifying "
+                        "is visible, confirm that the images are free of "
+                        "identifying text.",
+                        mapping={"reason": reason},
+                    )
+                )
             )
         when = when or datetime.now(UTC)
         confirmed = (confirmed_by, when.isoformat(timespec="seconds"))

@@ -24,9 +24,11 @@ from z3c.form.datamanager import AttributeField
 from zope.component import adapter
 from zope.interface import provider
 
+from cpms import _
 from cpms.collaboration import filecheck
 from cpms.collaboration.content.medical_file import IMedicalFile
 from cpms.collaboration.content.medical_file import IMedicalFileCheck
+from cpms.core.i18n import translate_here
 from cpms.imaging import dicom
 
 HEAD = 132
@@ -51,9 +53,15 @@ def check_medical_file(value) -> None:
         raise filecheck.FileRefused(str(error)) from None
     if reason is not None:
         raise filecheck.FileRefused(
-            f"This DICOM image may show the patient's name or dates in its "
-            f"pixels: {reason}. Upload it with 'Add images (DICOM)' on the case "
-            "page, where you confirm that no identifying text is visible."
+            translate_here(
+                _(
+                    "This DICOM image may show the patient's name or dates in its "
+                    "pixels: ${reason}. Upload it with 'Add images (DICOM)' on the "
+                    "case page, where you confirm that no identifying text is "
+                    "visible.",
+                    mapping={"reason": reason},
+                )
+            )
         )
 
 

@@ -67,8 +67,9 @@ def import_dicom(container, filename: str, path: str, metadata: dict):
     if not api.user.has_permission(permissions.ADD_MEDICAL_FILE, obj=container):
         return None
     if os.path.getsize(path) > studies.max_bytes():
-        limit = studies.max_bytes() // 1_048_576
-        raise uploads.ImportRefused([(filename, f"the upload is over {limit} MB")])
+        raise uploads.ImportRefused(
+            [(filename, studies.over_limit(studies.max_bytes()))]
+        )
     with open(path, "rb") as handle:
         data = handle.read()
     try:

@@ -23,7 +23,9 @@ from plone import api
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
 
+from cpms import _
 from cpms.core import audit
+from cpms.core.i18n import translate_here
 from cpms.imaging import dicom
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,10 @@ class UploadRefused(ValueError):
         shown = "; ".join(f"{name}: {reason}" for name, reason in refusals[:20])
         more = len(refusals) - 20
         if more > 0:
-            shown += f"; and {more} more files"
-        super().__init__(f"Nothing was stored. {shown}")
+            shown += "; " + translate_here(
+                _("and ${count} more files", mapping={"count": more})
+            )
+        super().__init__(translate_here(_("Nothing was stored.")) + " " + shown)
 
 
 @dataclass
@@ -62,6 +66,18 @@ def max_bytes() -> int:
     return int(megabytes) * 1_048_576
 
 
+def over_limit(limit: int, unpacked: bool = False) -> str:
+    """The refusal of an upload over ``limit`` bytes, in the reader's language."""
+    if unpacked:
+        msg = _(
+            "unpacked it holds more than ${size} MB",
+            mapping={"size": limit // 1_048_576},
+        )
+    else:
+        msg = _("the upload is over ${size} MB", mapping={"size": limit // 1_048_576})
+    return translate_here(msg)
+
+
 def expand(files: list[tuple[str, bytes]], limit: int | None = None) -> list:
     """The files of an upload, zips opened: (name, bytes), names kept for
     messages. A zip's declared sizes are checked before anything is read."""
@@ -74,22 +90,40 @@ def expand(files: list[tuple[str, bytes]], limit: int | None = None) -> list:
                 members = [m for m in archive.infolist() if not m.is_dir()]
                 total += sum(m.file_size for m in members)
                 if total > limit:
-                    raise UploadRefused(
-                        [(name, f"unpacked it holds more than {limit // 1_048_576} MB")]
-                    )
+                    raise UploadRefused([(name, over_limit(limit, unpacked=True))])
                 if len(members) + len(out) > MAX_FILES:
-                    raise UploadRefused([(name, f"more than {MAX_FILES} files")])
+                    raise UploadRefused(
+                        [
+                            (
+                                name,
+                                translate_here(
+                                    _(
+                                        "more than ${count} files",
+                                        mapping={"count": MAX_FILES},
+                                    )
+                                ),
+                            )
+                        ]
+                    )
                 out.extend((f"{name}/{m.filename}", archive.read(m)) for m in members)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
                 raise UploadRefused(
-                    [(name, f"the zip cannot be read ({error})")]
+                    [
+                        (
+                            name,
+                            translate_here(
+                                _(
+                                    "the zip cannot be read (${error})",
+                                    mapping={"error": str(error)},
+                                )
+                            ),
+                        )
+                    ]
                 ) from None
         else:
             total += len(data)
             if total > limit:
-                raise UploadRefused(
-                    [(name, f"the upload is over {limit // 1_048_576} MB")]
-                )
+                raise UploadRefused([(name, over_limit(limit))])
             out.append((name, data))
     return out
 
@@ -104,24 +138,32 @@ def deidentify_all(case, files, confirmed_by: str | None) -> list[dicom.Instance
                 continue
             instances.append(dicom.deidentify(data, seed, confirmed_by=confirmed_by))
         except dicom.NotDicom as error:
-            refusals.append((name, f"{error} Only DICOM images are accepted here."))
+            refusals.append(
+                (
+                    name,
+                    f"{error} "
+                    + translate_here(_("Only DICOM images are accepted here.")),
+                )
+            )
         except dicom.BurnedIn as error:
             refusals.append((name, str(error)))
         except Exception as error:  # noqa: BLE001 - any unreadable file is refused by name
             logger.warning("DICOM file %s refused: %r", name, error, exc_info=True)
-            refusals.append((name, "this DICOM file cannot be read"))
+            refusals.append((name, translate_here(_("this DICOM file cannot be read"))))
     if not files:
-        refusals.append(("files", "no file was sent"))
+        refusals.append(("files", translate_here(_("no file was sent"))))
     if refusals:
         raise UploadRefused(refusals)
     if not instances:
-        raise UploadRefused([("files", "the upload holds no DICOM image")])
+        raise UploadRefused(
+            [("files", translate_here(_("the upload holds no DICOM image")))]
+        )
     return instances
 
 
 def _sop_class(data: bytes) -> str:
     if not dicom.is_dicom(data):
-        raise dicom.NotDicom("This is not a DICOM file.")
+        raise dicom.NotDicom(translate_here(_("This is not a DICOM file.")))
     header = pydicom.dcmread(
         io.BytesIO(data), stop_before_pixels=True, specific_tags=["SOPClassUID"]
     )

@@ -20,6 +20,7 @@ from plone import api
 from cpms import _
 from cpms.core import auditstore
 from cpms.core import permissions
+from cpms.core.i18n import translate_here
 from cpms.core.roles import OWNER
 
 FILTERS = ("case", "user", "action", "outcome", "channel", "since", "until")
@@ -45,6 +46,9 @@ MAX_SIZE = 1000
 
 
 class FilterError(ValueError):
+    """A bad filter; ``message`` is already in the reader's language (the
+    page and the REST 400 put it into plain text)."""
+
     def __init__(self, field, message):
         super().__init__(f"{field}: {message}")
         self.field = field
@@ -56,7 +60,14 @@ def _date(field, value):
         return date.fromisoformat(value)
     except ValueError:
         raise FilterError(
-            field, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-30."
+            field,
+            translate_here(
+                _(
+                    "'${value}' is not a date: write it as YYYY-MM-DD, "
+                    "e.g. 2026-11-30.",
+                    mapping={"value": value},
+                )
+            ),
         ) from None
 
 
@@ -74,7 +85,13 @@ def parse(form) -> dict:
         value = (form.get(name) or "").strip()
         if value and value not in allowed:
             raise FilterError(
-                name, f"'{value}' is not one of {', '.join(allowed)}: choose one."
+                name,
+                translate_here(
+                    _(
+                        "'${value}' is not one of ${allowed}: choose one.",
+                        mapping={"value": value, "allowed": ", ".join(allowed)},
+                    )
+                ),
             )
         if value:
             filters[name] = value
@@ -85,7 +102,10 @@ def parse(form) -> dict:
     if until:
         filters["until"] = (_date("until", until) + timedelta(days=1)).isoformat()
     if since and until and filters["since"] >= filters["until"]:
-        raise FilterError("until", "the period ends before it starts: swap the dates.")
+        raise FilterError(
+            "until",
+            translate_here(_("the period ends before it starts: swap the dates.")),
+        )
     return filters
 
 
@@ -94,7 +114,13 @@ def batch(form) -> tuple[int, int]:
         value = str(form.get(name) or default).strip()
         if not value.isdigit() or not low <= int(value) <= high:
             raise FilterError(
-                name, f"'{value}' is not a whole number from {low} to {high}."
+                name,
+                translate_here(
+                    _(
+                        "'${value}' is not a whole number from ${low} to ${high}.",
+                        mapping={"value": value, "low": low, "high": high},
+                    )
+                ),
             )
         return int(value)
 

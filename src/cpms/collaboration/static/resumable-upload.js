@@ -8,17 +8,27 @@
   "use strict";
   function mb(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
 
+  /* The page's language: the viewlet passes the translated texts, with
+     ${name} parts filled in here. */
+  var texts = {};
+  function t(key, values) {
+    return (texts[key] || key).replace(/\$\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
   function progressBox(after) {
     var box = document.createElement("div");
     box.className = "cpms-resumable mt-2";
     box.hidden = true;
     box.innerHTML =
-      '<label class="form-label" for="cpms-resumable-progress">Upload progress</label>' +
+      '<label class="form-label" for="cpms-resumable-progress"></label>' +
       '<progress id="cpms-resumable-progress" class="w-100" max="100" value="0"></progress>' +
       '<p id="cpms-resumable-status" role="status" aria-live="polite"></p>';
     // Right under the file chosen: Plone's form buttons stick to the bottom
     // of the window and would cover anything placed near them.
     after.insertAdjacentElement("afterend", box);
+    box.querySelector("label").textContent = t("label");
     var status = box.querySelector("[role=status]");
     return {
       box: box,
@@ -32,7 +42,7 @@
   function sendInPieces(file, settings, metadata, ui) {
     var lastSaid = -10;
     ui.bar.value = 0;
-    ui.say("Sending " + file.name + " (" + mb(file.size) + ") in pieces.");
+    ui.say(t("sending", { file: file.name, size: mb(file.size) }));
     return new Promise(function (resolve, reject) {
       var upload = new window.tus.Upload(file, {
         endpoint: settings.endpoint,
@@ -48,15 +58,15 @@
           // Announce every tenth, not every piece.
           if (percent - lastSaid >= 10 || percent === 100) {
             lastSaid = percent;
-            ui.say(file.name + ": " + percent + "% sent (" + mb(sent) + " of " + mb(total) + ").");
+            ui.say(t("progress", { file: file.name, percent: percent, sent: mb(sent), total: mb(total) }));
           }
         },
         onShouldRetry: function () {
-          ui.say("The connection dropped; trying again from where it stopped.");
+          ui.say(t("retry"));
           return true;
         },
         onError: function (error) {
-          var message = "The upload stopped: " + (error && error.message ? error.message : error);
+          var message = t("stopped", { error: error && error.message ? error.message : error });
           var response = error && error.originalResponse;
           if (response) {
             try { message = JSON.parse(response.getBody()).message || message; }
@@ -72,7 +82,7 @@
       upload.findPreviousUploads().then(function (previous) {
         if (previous.length) {
           upload.resumeFromPreviousUpload(previous[0]);
-          ui.say("Going on with the upload of " + file.name + " started before.");
+          ui.say(t("resuming", { file: file.name }));
         }
         upload.start();
       });
@@ -93,7 +103,7 @@
       if (!file || file.size <= settings.threshold) { return; }
       event.preventDefault();
       if (file.size > settings.maxSize) {
-        ui.say(file.name + " is " + mb(file.size) + "; the limit is " + mb(settings.maxSize) + ".");
+        ui.say(t("too_big", { file: file.name, size: mb(file.size), limit: mb(settings.maxSize) }));
         return;
       }
       var titleInput = form.querySelector("[name='form.widgets.IBasic.title']");
@@ -104,10 +114,10 @@
         "@type": settings.type,
         title: titleInput ? titleInput.value : ""
       }, ui).then(function (location) {
-        ui.say("Sent. Opening the file's page.");
+        ui.say(t("sent_file"));
         window.location.href = location || caseUrl(settings);
       }, function (message) {
-        ui.say(message + " Choose the file again to continue.");
+        ui.say(message + " " + t("again_file"));
         buttons.forEach(function (b) { b.disabled = false; });
       });
     });
@@ -130,7 +140,7 @@
       event.preventDefault();
       var tooBig = large.filter(function (file) { return file.size > settings.maxSize; });
       if (tooBig.length) {
-        ui.say(tooBig[0].name + " is " + mb(tooBig[0].size) + "; the limit is " + mb(settings.maxSize) + ".");
+        ui.say(t("too_big", { file: tooBig[0].name, size: mb(tooBig[0].size), limit: mb(settings.maxSize) }));
         return;
       }
       var buttons = form.querySelectorAll("button, input[type=submit]");
@@ -153,17 +163,17 @@
           input.files = keep.files;
         });
         if (rest) {
-          ui.say("Sent. Sending the other files.");
+          ui.say(t("sent_more"));
           form.submit();
         } else {
-          ui.say("Sent. Opening the case's images.");
+          ui.say(t("sent_images"));
           window.location.href = caseUrl(settings);
         }
       }, function (message) {
         var stored = sent.length
-          ? " Already stored: " + sent.map(function (f) { return f.name; }).join(", ") + "."
+          ? " " + t("stored", { files: sent.map(function (f) { return f.name; }).join(", ") })
           : "";
-        ui.say(message + stored + " Choose the files again to continue.");
+        ui.say(message + stored + " " + t("again_files"));
         buttons.forEach(function (b) { b.disabled = false; });
       });
     });
@@ -173,6 +183,7 @@
     var settingsNode = document.getElementById("cpms-resumable-upload");
     if (!settingsNode || !window.tus) { return; }
     var settings = JSON.parse(settingsNode.textContent);
+    texts = settings.texts || {};
     if (settings.mode === "images") { bindImagesForm(settings); } else { bindFileForm(settings); }
   }
   if (document.readyState === "loading") {

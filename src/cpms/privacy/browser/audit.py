@@ -14,37 +14,43 @@ from urllib.parse import urlencode
 from plone import api
 from Products.Five import BrowserView
 
+from cpms import _
+from cpms.core.i18n import translate_here
 from cpms.core.users import fullname
 from cpms.privacy import auditlog
 
 ACTION_LABELS = {
-    "view": "Opened",
-    "edit": "Changed",
-    "add": "Added an item",
-    "download": "Downloaded a file",
-    "preview": "Viewed an image",
-    "pdf": "Downloaded the report PDF",
-    "export": "Exported",
-    "transition": "Changed its state",
-    "sharing": "Changed who takes part",
-    "delete": "Deleted",
-    "search": "Found it in a list or search",
-    "audit": "Read this audit",
-    "history": "Read its history",
-    "panel": "Opened the panel",
-    "list": "Listed its items",
-    "guest_granted": "Gave guest access",
-    "guest_extended": "Extended guest access",
-    "guest_revoked": "Ended guest access",
-    "panel_invited": "Invited to the panel",
-    "panel_removed": "Removed from the panel",
-    "lead_appointed": "Appointed the panel lead",
-    "consent_withdrawn": "Recorded a consent withdrawal",
-    "close_override": "Closed it without the usual conditions",
-    "referral_accepted": "Created it from a referral",
+    "view": _("Opened"),
+    "edit": _("Changed"),
+    "add": _("Added an item"),
+    "download": _("Downloaded a file"),
+    "preview": _("Viewed an image"),
+    "pdf": _("Downloaded the report PDF"),
+    "export": _("Exported"),
+    "transition": _("Changed its state"),
+    "sharing": _("Changed who takes part"),
+    "delete": _("Deleted"),
+    "search": _("Found it in a list or search"),
+    "audit": _("Read this audit"),
+    "history": _("Read its history"),
+    "panel": _("Opened the panel"),
+    "list": _("Listed its items"),
+    "guest_granted": _("Gave guest access"),
+    "guest_extended": _("Extended guest access"),
+    "guest_revoked": _("Ended guest access"),
+    "panel_invited": _("Invited to the panel"),
+    "panel_removed": _("Removed from the panel"),
+    "lead_appointed": _("Appointed the panel lead"),
+    "consent_withdrawn": _("Recorded a consent withdrawal"),
+    "close_override": _("Closed it without the usual conditions"),
+    "referral_accepted": _("Created it from a referral"),
 }
-OUTCOME_LABELS = {"allowed": "Allowed", "refused": "Refused"}
-CHANNEL_LABELS = {"web": "Web page", "rest": "REST API", "download": "Download"}
+OUTCOME_LABELS = {"allowed": _("Allowed"), "refused": _("Refused")}
+CHANNEL_LABELS = {
+    "web": _("Web page"),
+    "rest": _("REST API"),
+    "download": _("Download"),
+}
 
 
 class AuditLogView(BrowserView):
@@ -52,7 +58,7 @@ class AuditLogView(BrowserView):
 
     error = None
     case_uid = None
-    title = "Access audit"
+    title = _("Access audit")
 
     def check(self):
         pass
@@ -107,7 +113,7 @@ class AuditLogView(BrowserView):
                 "channel_label": CHANNEL_LABELS.get(
                     record["channel"], record["channel"]
                 ),
-                "roles_label": ", ".join(record["roles"]) or "none",
+                "roles_label": ", ".join(record["roles"]) or _("none"),
             }
             for record in self.records
         ]
@@ -134,7 +140,10 @@ class AuditLogView(BrowserView):
         if not self.total:
             return ""
         last = min(self.start + self.size, self.total)
-        return f"{self.start + 1} to {last} of {self.total}"
+        return _(
+            "${first} to ${last} of ${total}",
+            mapping={"first": self.start + 1, "last": last, "total": self.total},
+        )
 
     def outcomes(self):
         return list(OUTCOME_LABELS.items())
@@ -143,13 +152,20 @@ class AuditLogView(BrowserView):
         return list(CHANNEL_LABELS.items())
 
     def actions(self):
-        return sorted(ACTION_LABELS.items(), key=lambda pair: pair[1])
+        # In the reader's alphabetical order, not the msgids'.
+        return sorted(
+            (
+                (key, translate_here(label, self.request))
+                for key, label in ACTION_LABELS.items()
+            ),
+            key=lambda pair: pair[1].casefold(),
+        )
 
 
 class WhoHasSeenView(AuditLogView):
     """A case's access audit, for its enrolling clinician."""
 
-    title = "Who has seen this case"
+    title = _("Who has seen this case")
 
     def check(self):
         auditlog.check_case_log(self.context)

@@ -133,9 +133,9 @@ class DataRequestsView(BrowserView):
         in a template (no View on it)."""
         return self.case.case_id if self.case is not None else ""
 
-    def size(self, value: int) -> str:
+    def size(self, value: int):
         if value >= 1_048_576:
             return f"{value / 1_048_576:.1f} MB"
         if value >= 1024:
             return f"{value / 1024:.0f} kB"
-        return f"{value} bytes"
+        return _("${count} bytes", mapping={"count": value})
