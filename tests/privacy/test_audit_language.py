@@ -2,13 +2,18 @@
 data requests' sizes are shown in the reader's language."""
 
 import pytest
+import transaction
 from plone import api
 
+from cpms.cases import states
 from cpms.core.i18n import translate_here as translate
 from cpms.privacy import auditlog
 from cpms.privacy.browser.audit import ACTION_LABELS
 from cpms.privacy.browser.audit import AuditLogView
 from cpms.privacy.browser.requests import DataRequestsView
+from tests.privacy.test_audit_log import session
+from tests.security.helpers import build_case
+from tests.security.helpers import create_outsiders
 
 
 def _german(request):
@@ -65,3 +70,23 @@ def test_filter_errors_in_german_name_the_field_and_the_fix(integration):
     with pytest.raises(auditlog.FilterError) as bad:
         auditlog.parse({"since": "2026-12-02", "until": "2026-12-01"})
     assert str(bad.value) == "until: the period ends before it starts: swap the dates."
+
+
+def test_the_audit_page_in_german(functional_portal):
+    case = build_case(functional_portal, states.IN_DISCUSSION)
+    create_outsiders()
+    transaction.commit()
+    base = functional_portal.absolute_url()
+    case_path = case.absolute_url_path()[len(functional_portal.absolute_url_path()) :]
+    site = {"base": base}
+    session(site, "lead", rest=False).get(case_path)
+    page = session(site, "dpo", rest=False)
+    page.headers["Accept-Language"] = "de"
+    answer = page.get("/@@audit-log", params={"case": case.case_id})
+    assert answer.status_code == 200
+    assert "<td>Geöffnet</td>" in answer.text  # the lead opened the case
+    assert "<td>Webseite</td>" in answer.text
+    assert ">Opened<" not in answer.text
+    bad = page.get("/@@audit-log", params={"until": "morgen"})
+    assert bad.status_code == 400
+    assert "ist kein Datum" in bad.text
