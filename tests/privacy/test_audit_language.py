@@ -47,6 +47,9 @@ def test_audit_labels_in_german_sorted_for_the_reader(integration):
     assert translate(row["outcome_label"], request) == "Abgelehnt"
     assert translate(row["channel_label"], request) == "Webseite"
     assert translate(row["roles_label"], request) == "keine"
+    assert view.roles_label(["Owner", "Panel Lead", "Reader"]) == (
+        "Einschreibende Ärztin / einschreibender Arzt, Gremiumsleitung, Reader"
+    )
 
 
 def test_sizes_in_german_and_english(integration):

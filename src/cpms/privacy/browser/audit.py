@@ -45,6 +45,16 @@ ACTION_LABELS = {
     "close_override": _("Closed it without the usual conditions"),
     "referral_accepted": _("Created it from a referral"),
 }
+# The roles on a case as the case's pages name them (My cases); other roles
+# keep their id.
+ROLE_LABELS = {
+    "Owner": _("Enrolling clinician"),
+    "Panel Lead": _("Panel lead"),
+    "Panel Member": _("Panel member"),
+    "Guest Clinician": _("Guest"),
+    "Coordinator": _("Coordinator"),
+    "Helpdesk": _("Helpdesk"),
+}
 OUTCOME_LABELS = {"allowed": _("Allowed"), "refused": _("Refused")}
 CHANNEL_LABELS = {
     "web": _("Web page"),
@@ -113,10 +123,20 @@ class AuditLogView(BrowserView):
                 "channel_label": CHANNEL_LABELS.get(
                     record["channel"], record["channel"]
                 ),
-                "roles_label": ", ".join(record["roles"]) or _("none"),
+                "roles_label": self.roles_label(record["roles"]),
             }
             for record in self.records
         ]
+
+    def roles_label(self, roles):
+        if not roles:
+            return _("none")
+        return ", ".join(
+            translate_here(ROLE_LABELS[role], self.request)
+            if role in ROLE_LABELS
+            else role
+            for role in roles
+        )
 
     def url(self, **changes):
         values = {k: self.request.form[k] for k in auditlog.FILTERS if self.value(k)}
