@@ -109,7 +109,11 @@ def write_instance(home: Path) -> Path:
     data = home / "var"
     for sub in ("filestorage", "blobstorage", "log", "cache"):
         (data / sub).mkdir(parents=True)
-    values = {"instance_dir": str(home), "data_dir": str(data)}
+    values = {
+        "instance_dir": str(home),
+        "data_dir": str(data),
+        "audit_db": f"sqlite:///{data}/audit.sqlite",
+    }
     values["storage"] = render_instance.render("storage-filestorage.conf.in", values)
     etc = home / "etc"
     etc.mkdir()
