@@ -977,34 +977,32 @@ def describe(finding: Finding) -> str:
     return f"{what} ({finding.detail})" if finding.detail else what
 
 
-def message(label, finding: Finding):
-    """The message of a finding: the field, what was found (quoted), the fix."""
+def _mapping(label, finding: Finding) -> dict:
     from zope.i18n import translate
 
+    return {
+        "field": translate(label),
+        "what": describe(finding),
+        "found": finding.text,
+        "fix": translate(finding.how_to_fix),
+    }
+
+
+def message(label, finding: Finding):
+    """The message of a finding: the field, what was found (quoted), the fix."""
     return _(
         "identifier_found",
         default='${field}: this looks like ${what}: "${found}". ${fix}',
-        mapping={
-            "field": translate(label),
-            "what": describe(finding),
-            "found": finding.text,
-            "fix": translate(finding.how_to_fix),
-        },
+        mapping=_mapping(label, finding),
     )
 
 
 def warning_message(label, finding: Finding):
-    from zope.i18n import translate
-
+    """The same for a finding that only warns (a name in a reference)."""
     return _(
         "identifier_warning",
         default='${field}: "${found}" may be ${what}. ${fix}',
-        mapping={
-            "field": translate(label),
-            "what": describe(finding),
-            "found": finding.text,
-            "fix": translate(finding.how_to_fix),
-        },
+        mapping=_mapping(label, finding),
     )
 
 
