@@ -2,6 +2,7 @@
 over REST and through the web page; afterwards a coordinator finds the
 erased texts nowhere. The officer reads no case content otherwise."""
 
+import csv
 import io
 import json
 import re
@@ -75,7 +76,14 @@ def test_dpo_exports_a_case(site):
     assert "Consents" in text and "History" in text
     records = json.loads(archive.read("audit.json"))
     assert isinstance(records, list)
-    assert archive.read("audit.csv").decode().startswith("time,")
+    # The same columns as the DPO's @audit-log, a row per record, and the
+    # details of each (the first version wrote an always empty "message").
+    rows = list(csv.DictReader(io.StringIO(archive.read("audit.csv").decode())))
+    assert list(rows[0]) == list(records[0])
+    assert list(rows[0])[:3] == ["id", "time", "user"]
+    assert len(rows) == len(records) > 0
+    assert "message" not in rows[0]
+    assert any(row["details"] for row in rows)
     # The export itself is in the case's audit.
     from cpms.core import audit
 

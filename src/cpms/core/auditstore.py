@@ -80,6 +80,13 @@ FIELDS = (
     "kind",
     "prev_hash",
 )
+# What a reader of the log is shown of a record, in this order (the case's
+# UID is left out: it is a key of the content, not a fact of the audit; the
+# record's own hash is kept for verification).
+PUBLIC_FIELDS = (
+    *(name for name in FIELDS if name not in ("case_uid", "prev_hash")),
+    "hash",
+)
 CHANNELS = ("web", "rest", "download")
 OUTCOMES = ("allowed", "refused")
 # ``trail``: a decision a slice records (a close override, a consent

@@ -24,23 +24,7 @@ from cpms.core.i18n import translate_here
 from cpms.core.roles import OWNER
 
 FILTERS = ("case", "user", "action", "outcome", "channel", "since", "until")
-# What a reader sees of a record (the case's UID is left out: it is a key of
-# the content, not a fact of the audit; the hash is kept for verification).
-KEYS = (
-    "id",
-    "time",
-    "user",
-    "roles",
-    "case",
-    "item",
-    "action",
-    "channel",
-    "outcome",
-    "client",
-    "details",
-    "kind",
-    "hash",
-)
+KEYS = auditstore.PUBLIC_FIELDS
 DEFAULT_SIZE = 50
 MAX_SIZE = 1000
 

@@ -17,7 +17,6 @@ export may not view the case); whoever calls it has been checked for
 ``cpms: Export case data``.
 """
 
-import csv
 import io
 import json
 import zipfile
@@ -34,6 +33,7 @@ from zope.schema import getFieldsInOrder
 
 from cpms.core import audit
 from cpms.core.users import fullname
+from cpms.privacy import auditlog
 from cpms.privacy import fhir
 from cpms.privacy.erasure import erased
 from cpms.privacy.erasure import unrestricted
@@ -51,18 +51,6 @@ SECTIONS = (
     ("MedicalFile", "Files"),
 )
 SKIPPED_FIELDS = frozenset({"title", "preview", "video_url"})
-AUDIT_COLUMNS = (
-    "time",
-    "user",
-    "roles",
-    "case",
-    "item",
-    "action",
-    "channel",
-    "outcome",
-    "client",
-    "message",
-)
 
 
 def _text(value) -> str:
@@ -278,24 +266,7 @@ def audit_records(case) -> list[dict]:
         found = audit.entries(case, everything=True)
     except TypeError:
         found = audit.entries(case)
-    return [dict(entry) for entry in found]
-
-
-def audit_csv(records: list[dict]) -> str:
-    columns = list(AUDIT_COLUMNS)
-    for record in records:
-        columns += [key for key in record if key not in columns]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        writer.writerow(
-            {
-                k: (", ".join(v) if isinstance(v, list | tuple) else v)
-                for k, v in record.items()
-            }
-        )
-    return out.getvalue()
+    return [auditlog.public(entry) for entry in found]
 
 
 README = """This archive holds a copy of the data the portal holds about case {case_id}.
@@ -331,7 +302,7 @@ def export_zip(case) -> bytes:
         for path, data in files:
             archive.writestr(path, data)
         archive.writestr("audit.json", json.dumps(records, indent=2, default=str))
-        archive.writestr("audit.csv", audit_csv(records))
+        archive.writestr("audit.csv", auditlog.as_csv(records))
     return buffer.getvalue()
 
 
