@@ -48,6 +48,9 @@ ASSIGN_GUEST_CLINICIAN = "cpms: Assign Guest Clinician"
 EXPORT_CASE_DATA = "cpms: Export case data"
 ERASE_CASE_DATA = "cpms: Erase case data"
 VIEW_AUDIT_LOG = "cpms: View audit log"
+# The network's KPIs and the board's activity report (insights slice):
+# coordinators and managers.
+VIEW_ACTIVITY_REPORT = "cpms: View activity report"
 
 # Plone's (Zope's, CMF's, plone.app.*'s) that the code checks or the
 # workflows map.
