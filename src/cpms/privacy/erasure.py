@@ -103,8 +103,10 @@ def _tree(obj):
             yield from _tree(child)
 
 
-def _erase_fields(obj) -> dict:
-    counts = {"texts": 0, "files": 0, "codes": 0}
+def _erasable(obj):
+    """``(adapted, name, field, value, tombstone)`` for each field of ``obj``
+    that holds something an erasure replaces (the walk both the erasure and
+    its preview take, so the preview counts what the erasure does)."""
     for iface in iterSchemata(obj):
         adapted = iface(obj, None)
         if adapted is None:
@@ -120,19 +122,25 @@ def _erase_fields(obj) -> dict:
             new = _tombstone(obj, name, field, value)
             if new is _KEEP:
                 continue
-            if INamedField.providedBy(field):
-                counts["files"] += 1
-            elif name in CODES:
-                counts["codes"] += len(value)
-            else:
-                counts["texts"] += 1
-            # Read-only fields (derived ones: a file's kind) are set on the
-            # object. One that cannot be set fails the erasure rather than
-            # leave its text behind.
-            if field.readonly:
-                setattr(obj, name, new)
-            else:
-                setattr(adapted, name, new)
+            yield adapted, name, field, value, new
+
+
+def _erase_fields(obj) -> dict:
+    counts = {"texts": 0, "files": 0, "codes": 0}
+    for adapted, name, field, value, new in _erasable(obj):
+        if INamedField.providedBy(field):
+            counts["files"] += 1
+        elif name in CODES:
+            counts["codes"] += len(value)
+        else:
+            counts["texts"] += 1
+        # Read-only fields (derived ones: a file's kind) are set on the
+        # object. One that cannot be set fails the erasure rather than
+        # leave its text behind.
+        if field.readonly:
+            setattr(obj, name, new)
+        else:
+            setattr(adapted, name, new)
     return counts
 
 
@@ -275,26 +283,14 @@ def what_is_lost(case) -> dict:
     for obj in _tree(case):
         if obj is not case:
             items += 1
-        for iface in iterSchemata(obj):
-            adapted = iface(obj, None)
-            if adapted is None:
+        for _adapted, _name, field, value, new in _erasable(obj):
+            if new == value or _raw(value) == TOMBSTONE:
                 continue
-            for name, field in getFieldsInOrder(iface):
-                if name in KEPT_TEXT or (
-                    name == "title" and obj.portal_type not in RENAMED
-                ):
-                    continue
-                value = getattr(adapted, name, None)
-                if value in (None, "", [], ()):
-                    continue
-                new = _tombstone(obj, name, field, value)
-                if new is _KEEP or new == value or _raw(value) == TOMBSTONE:
-                    continue
-                if INamedField.providedBy(field):
-                    files += 1
-                    size += len(getattr(value, "data", b"") or b"")
-                else:
-                    texts += 1
+            if INamedField.providedBy(field):
+                files += 1
+                size += len(getattr(value, "data", b"") or b"")
+            else:
+                texts += 1
         for _name, loose in _loose_files(obj):
             files += 1
             size += loose
