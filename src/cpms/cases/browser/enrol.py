@@ -224,56 +224,34 @@ class CaseForm(BrowserView):
             "multiple": True,
             "width": "100%",
         }
-        vocabulary_name = CODES[name]
-        if vocabulary_name:
-            base = (
-                self.case.absolute_url()
-                if self.case is not None
-                else f"{self.cases_folder().absolute_url()}/++add++Case"
-            )
-            options.update(
-                vocabularyUrl=(
-                    f"{base}/@@getVocabulary?name={vocabulary_name}&field={name}"
-                ),
-                allowNewItems=False,
-                minimumInputLength=2,
-            )
-            initial = {}
-            vocabulary = self._vocabulary_named(vocabulary_name)
-            for code in self._split(self.codes_value(name)):
-                try:
-                    initial[code] = vocabulary.getTerm(code).title
-                except LookupError:
-                    initial[code] = code
-            if initial:
-                options["initialValues"] = initial
+        vocabulary_name = CODES[name] or "cpms.vocabularies.icd10_codes"
+        base = (
+            self.case.absolute_url()
+            if self.case is not None
+            else f"{self.cases_folder().absolute_url()}/++add++Case"
+        )
+        options.update(
+            vocabularyUrl=(
+                f"{base}/@@getVocabulary?name={vocabulary_name}&field={name}"
+            ),
+            minimumInputLength=2,
+        )
+        if CODES[name]:
+            options["allowNewItems"] = False
         else:
             # ICD-10: searched in the WHO list by code or title; a typed code
             # is kept too (national extensions such as Q54.10), and checked
             # when the form is sent.
-            base = (
-                self.case.absolute_url()
-                if self.case is not None
-                else f"{self.cases_folder().absolute_url()}/++add++Case"
-            )
-            options.update(
-                vocabularyUrl=(
-                    f"{base}/@@getVocabulary?name=cpms.vocabularies.icd10_codes"
-                    f"&field={name}"
-                ),
-                allowNewItems=True,
-                minimumInputLength=2,
-                tokenSeparators=[",", ";"],
-            )
-            vocabulary = self._vocabulary_named("cpms.vocabularies.icd10_codes")
-            initial = {}
-            for code in self._split(self.codes_value(name)):
-                try:
-                    initial[code] = vocabulary.getTerm(code).title
-                except LookupError:
-                    initial[code] = code
-            if initial:
-                options["initialValues"] = initial
+            options.update(allowNewItems=True, tokenSeparators=[",", ";"])
+        vocabulary = self._vocabulary_named(vocabulary_name)
+        initial = {}
+        for code in self._split(self.codes_value(name)):
+            try:
+                initial[code] = vocabulary.getTerm(code).title
+            except LookupError:
+                initial[code] = code
+        if initial:
+            options["initialValues"] = initial
         return json.dumps(options)
 
     def _vocabulary_named(self, name):
