@@ -17,3 +17,13 @@ class ICaseGuestGrants(Interface):
     The identity slice keeps the grants and registers the adapter; the case
     page asks for it by this interface, so cases never imports identity.
     """
+
+
+class ICaseExternalExperts(Interface):
+    """The experts of other networks of a case, for the close rule: adapting
+    a case gives a mapping user id -> (start, end) of their grant (datetimes),
+    revoked grants left out.
+
+    The identity slice keeps the grants and registers the adapter, so cases
+    never imports identity.
+    """

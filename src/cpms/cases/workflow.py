@@ -29,11 +29,13 @@ from Acquisition import aq_parent
 from plone import api
 from plone.dexterity.utils import iterSchemata
 from Products.CMFCore.WorkflowCore import WorkflowException
+from zope.component import queryAdapter
 from zope.schema import getFieldsInOrder
 
 from cpms import _
 from cpms.cases import states
 from cpms.cases.content.case import ICase
+from cpms.cases.interfaces import ICaseExternalExperts
 from cpms.core import audit
 from cpms.core import permissions
 from cpms.core import roles
@@ -92,12 +94,24 @@ def signed_reports(case):
 
 
 def expert_contributors(case):
-    """Distinct panel lead/members who wrote at least one contribution."""
+    """Distinct panel lead/members who wrote at least one contribution.
+
+    An expert of another network counts when the contribution was written
+    while their grant was live, also after it ended by its date; a revoked
+    grant counts no more, as a member removed from the panel
+    (``ICaseExternalExperts``, kept by the identity slice).
+    """
     experts = set()
+    external = queryAdapter(case, ICaseExternalExperts) or {}
     for contribution in _children(case, "Contribution"):
         author = contribution.Creator() or contribution.getOwner().getId()
         if set(case.get_local_roles_for_userid(author)) & set(roles.EXPERT_ROLES):
             experts.add(author)
+        elif author in external:
+            start, end = external[author]
+            written = contribution.created().asdatetime()
+            if start <= written < end:
+                experts.add(author)
     return experts
 
 

@@ -26,6 +26,7 @@ from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname
+from cpms.identity import experts
 from cpms.identity import guests
 from cpms.identity.events import GuestRevoked
 
@@ -207,6 +208,17 @@ ROLE_LABELS = {
 ROLE_ORDER = (PANEL_LEAD, PANEL_MEMBER, GUEST_CLINICIAN, OWNER)
 
 
+def external_label(network: str, day: str, language: str = "en") -> str:
+    """How an expert of another network appears on the panel."""
+    return i18n.translate_to(
+        _(
+            "External expert (network ${network}), until ${date}",
+            mapping={"network": network, "date": day},
+        ),
+        language,
+    )
+
+
 def roles_on_case(case) -> dict[str, set[str]]:
     """userid -> roles on the case: stored local roles and live guest grants.
 
@@ -217,6 +229,9 @@ def roles_on_case(case) -> dict[str, set[str]]:
     found = {userid: set(roles) for userid, roles in local_roles(case).items()}
     for grant in guests.grants_on(case):
         found.setdefault(grant.userid, set()).add(GUEST_CLINICIAN)
+    # Experts of other networks: Panel Member while their grant lives.
+    for grant in experts.experts_on(case):
+        found.setdefault(grant.userid, set()).add(PANEL_MEMBER)
     return found
 
 
@@ -231,23 +246,35 @@ def panel(case) -> list[dict]:
 
     Each entry: ``userid``, ``fullname``, ``roles`` (role ids), ``labels``
     (the roles as people read them) and ``until`` (ISO date-time when a
-    guest's access ends, else None).
+    guest's access ends, else None), ``network`` (an expert of another
+    network: their network's name, else None).
     """
     order = {role: i for i, role in enumerate(ROLE_ORDER)}
     ends = {g.userid: g.until for g in guests.grants_on(case)}
+    external = {g.userid: g for g in experts.experts_on(case)}
+    stored = local_roles(case)
     people = []
     for userid, roles in roles_on_case(case).items():
         roles = sorted(
             (r for r in roles if r in CASE_ROLES), key=lambda r: order.get(r, 9)
         )
         until = ends.get(userid)
+        labels = [ROLE_LABELS.get(r, r) for r in roles]
+        expert = external.get(userid)
+        if expert is not None and not stored.get(userid):
+            # Their Panel Member role is the grant's: shown as such (in
+            # English here, its message filled; the page says it in the
+            # reader's language from ``network`` and ``until``).
+            until = until or expert.until
+            labels = [external_label(expert.network, expert.until.date().isoformat())]
         people.append(
             {
                 "userid": userid,
                 "fullname": fullname(userid),
                 "roles": roles,
-                "labels": [ROLE_LABELS.get(r, r) for r in roles],
+                "labels": labels,
                 "until": until.isoformat() if until is not None else None,
+                "network": expert.network if expert is not None else None,
             }
         )
     return sorted(
@@ -404,6 +431,15 @@ def remove_person(case, userid: str) -> str:
     """
     held = roles_on_case(case).get(userid, set())
     name = _person(userid)
+    if userid in {g.userid for g in experts.experts_on(case)}:
+        experts.revoke(case, userid)
+        reindex(case)
+        return _say(
+            _(
+                "${name} no longer has access to this case as an external expert.",
+                mapping={"name": name},
+            )
+        )
     if GUEST_CLINICIAN in held:
         if not guests.revoke_guest_access(case, userid):
             # A plain local role rather than a grant (given before grants

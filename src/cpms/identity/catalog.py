@@ -41,6 +41,8 @@ from cpms.cases.content.case import ICase
 from cpms.cases.interfaces import ICaseItem
 from cpms.cases.utils import find_case
 from cpms.core.roles import GUEST_CLINICIAN
+from cpms.core.roles import PANEL_MEMBER
+from cpms.identity import experts
 from cpms.identity import guests
 
 INDEX = "allowedRolesAndUsers"
@@ -106,20 +108,35 @@ def _allowed_roles_and_users(obj):
     """Plone's security tokens, guest grants as ``guest:`` tokens instead."""
     allowed = plone_indexer.callable(obj)
     case = find_case(obj)
-    grants = guests.grants_on(case) if case is not None else []
+    # Time-limited grants: guests (Guest Clinician) and experts of other
+    # networks (Panel Member, cpms.identity.experts) end the same way.
+    grants = (
+        [(g.userid, g.until, GUEST_CLINICIAN) for g in guests.grants_on(case)]
+        + [(g.userid, g.until, PANEL_MEMBER) for g in experts.experts_on(case)]
+        if case is not None
+        else []
+    )
     if not grants or {"Anonymous", "Authenticated"} & set(allowed):
         return allowed
     may_see = set(rolesForPermissionOn(SEE, obj))
     # Every provider's local roles (stored ones and live grants), as Plone's
     # indexer reads them.
     held = getToolByName(obj, "acl_users")._getAllLocalRoles(obj)
+    stored = {userid: set(roles) for userid, roles in case.get_local_roles()}
+    by_grant = {}
+    for userid, _until, role in grants:
+        by_grant.setdefault(userid, set()).add(role)
     allowed = set(allowed)
-    for grant in grants:
-        # A guest who also holds a stored role that shows the object (a
-        # panel member invited as a guest too) keeps their user token.
-        other = set(held.get(grant.userid, ())) - {GUEST_CLINICIAN}
+    for userid, until, role in grants:
+        # A guest or expert who also holds a stored role that shows the
+        # object (a panel member invited as a guest too) keeps their user
+        # token; the roles their grants give do not keep it.
+        granted = by_grant[userid]
+        other = (set(held.get(userid, ())) - granted) | (
+            stored.get(userid, set()) & granted
+        )
         if not other & may_see:
-            allowed.discard(f"user:{grant.userid}")
-        if GUEST_CLINICIAN in may_see:
-            allowed.add(guest_token(grant.userid, grant.until))
+            allowed.discard(f"user:{userid}")
+        if role in may_see:
+            allowed.add(guest_token(userid, until))
     return sorted(allowed)

@@ -53,3 +53,36 @@ class GuestRevoked(ObjectEvent):
     def __init__(self, case, userid):
         super().__init__(case)
         self.userid = userid
+
+
+class IExternalExpertGranted(IObjectEvent):
+    """An expert of another network sits on the case's panel until a date
+    (``Panel Member`` through a grant of cpms.identity.experts)."""
+
+    userid = Attribute("The expert's user id")
+    until = Attribute("When the access ends (an aware datetime)")
+    network = Attribute("The expert's own network (name or acronym)")
+    granted_by = Attribute("Who invited them (user id)")
+
+
+class IExternalExpertRevoked(IObjectEvent):
+    """An external expert's access to the case was ended before its date."""
+
+    userid = Attribute("The former external expert's user id")
+
+
+@implementer(IExternalExpertGranted)
+class ExternalExpertGranted(ObjectEvent):
+    def __init__(self, case, userid, until, network="", granted_by=""):
+        super().__init__(case)
+        self.userid = userid
+        self.until = until
+        self.network = network
+        self.granted_by = granted_by
+
+
+@implementer(IExternalExpertRevoked)
+class ExternalExpertRevoked(ObjectEvent):
+    def __init__(self, case, userid):
+        super().__init__(case)
+        self.userid = userid

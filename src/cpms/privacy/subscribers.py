@@ -27,6 +27,19 @@ def guest_revoked(case, event):
     _record(case, "guest_revoked", f"{event.userid}")
 
 
+def external_expert_granted(case, event):
+    _record(
+        case,
+        "external_expert_granted",
+        f"{event.userid} ({event.network}) until {event.until.isoformat()}, "
+        f"by {event.granted_by or 'the system'}",
+    )
+
+
+def external_expert_revoked(case, event):
+    _record(case, "external_expert_revoked", f"{event.userid}")
+
+
 def panel_invited(case, event):
     _record(case, "panel_invited", ", ".join(event.userids))
 

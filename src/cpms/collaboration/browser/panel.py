@@ -30,13 +30,23 @@ from cpms.collaboration import panel as panel_api
 from cpms.core import i18n
 from cpms.core.permissions import ASSIGN_GUEST_CLINICIAN
 from cpms.core.permissions import ASSIGN_PANEL_LEAD
+from cpms.core.permissions import MANAGE_GUEST_ACCESS
 from cpms.core.permissions import MANAGE_PANEL
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname
+from cpms.identity import experts
 from cpms.identity import guests
+
+# The invitation form's fields as its labels say them.
+EXTERNAL_FIELDS = {
+    "email": _("E-mail address"),
+    "fullname": _("Full name"),
+    "network": _("Their network (name or acronym)"),
+    "until": _("Access until"),
+}
 
 
 def _date_of(iso: str | None) -> str:
@@ -55,6 +65,7 @@ class PanelView(BrowserView):
         "invite_area": "_invite_area",
         "assemble": "_assemble",
         "add_guest": "_add_guest",
+        "invite_external": "_invite_external",
         "change_guest": "_change_guest",
         "remove": "_remove",
     }
@@ -100,6 +111,10 @@ class PanelView(BrowserView):
             and not self.locked()
         )
 
+    def can_invite_external(self) -> bool:
+        """Coordinators invite experts of other networks (and end their access)."""
+        return self._may(MANAGE_GUEST_ACCESS) and not self.locked()
+
     def can_change_anything(self) -> bool:
         return self.can_manage() or self._may(ASSIGN_PANEL_LEAD)
 
@@ -108,6 +123,8 @@ class PanelView(BrowserView):
             return self.can_appoint_lead()
         if action in ("add_guest", "change_guest"):
             return self.can_add_guests()
+        if action == "invite_external":
+            return self.can_invite_external()
         if action == "remove":
             return self.can_change_anything()
         return self.can_invite()
@@ -122,10 +139,24 @@ class PanelView(BrowserView):
     @memoize
     def people(self) -> list[dict]:
         rows = []
+        language = i18n.request_language(self.request)
         for person in panel_api.panel(self.context):
             roles = set(person["roles"])
+            external = bool(person.get("network"))
+            if external:
+                # The grant's end is part of the role's words.
+                person = person | {
+                    "labels": [
+                        panel_api.external_label(
+                            person["network"],
+                            _readable(person["until"], language),
+                            language,
+                        )
+                    ]
+                }
             removable = (
-                (PANEL_MEMBER in roles and self.can_manage())
+                (external and self._may(MANAGE_GUEST_ACCESS))
+                or (not external and PANEL_MEMBER in roles and self.can_manage())
                 or (PANEL_LEAD in roles and self._may(ASSIGN_PANEL_LEAD))
                 or (
                     GUEST_CLINICIAN in roles
@@ -140,11 +171,12 @@ class PanelView(BrowserView):
                         self._t(label) for label in person["labels"]
                     ),
                     "until_date": _date_of(person["until"]),
-                    "until_text": _readable(
-                        person["until"], i18n.request_language(self.request)
-                    ),
+                    "until_text": ""
+                    if external
+                    else _readable(person["until"], language),
                     "can_remove": removable,
-                    "can_make_lead": PANEL_MEMBER in roles
+                    "can_make_lead": not external
+                    and PANEL_MEMBER in roles
                     and PANEL_LEAD not in roles
                     and self.can_appoint_lead(),
                     "can_change_until": GUEST_CLINICIAN in roles
@@ -240,6 +272,9 @@ class PanelView(BrowserView):
 
     def default_until(self) -> str:
         return guests.default_until().date().isoformat()
+
+    def default_external_until(self) -> str:
+        return experts.default_until().date().isoformat()
 
     def value(self, name, default=""):
         """What the user typed, kept when a change is refused."""
@@ -356,10 +391,62 @@ class PanelView(BrowserView):
             )
         )
 
+    def _invite_external(self, form) -> str:
+        try:
+            grant = experts.invite(
+                self.context,
+                form.get("email", ""),
+                form.get("fullname", ""),
+                form.get("network", ""),
+                form.get("until", ""),
+            )
+        except experts.GuestAccessError as error:
+            raise panel_api.PanelError(
+                self._t(
+                    _(
+                        "${field}: ${problem}",
+                        mapping={
+                            "field": self._t(
+                                EXTERNAL_FIELDS.get(error.field, error.field)
+                            ),
+                            "problem": str(error),
+                        },
+                    )
+                )
+            ) from None
+        if grant.pending:
+            return self._t(
+                _(
+                    "${name} (${network}) was invited by mail: their access opens "
+                    "at their first sign-in with ${email} and lasts until ${date}.",
+                    mapping={
+                        "name": grant.fullname,
+                        "network": grant.network,
+                        "email": grant.email,
+                        "date": self._day(grant.until),
+                    },
+                )
+            )
+        return self._t(
+            _(
+                "${name} (${network}) is on the panel as an external expert until "
+                "${date}, and was told by mail.",
+                mapping={
+                    "name": grant.fullname,
+                    "network": grant.network,
+                    "date": self._day(grant.until),
+                },
+            )
+        )
+
     def _day(self, value) -> str:
         return i18n.format_date(value, i18n.request_language(self.request))
 
     def _remove(self, form) -> str:
+        userid = form.get("userid", "")
+        external = {g.userid for g in experts.experts_on(self.context)}
+        if userid in external and not self._may(MANAGE_GUEST_ACCESS):
+            raise Forbidden(self._t(_("You may not change this panel.")))
         message = panel_api.remove_person(self.context, form.get("userid", ""))
         return f"{message} " + self._t(_("They were told by mail."))
 
