@@ -33,6 +33,7 @@ from cpms.cases.content.items import SEQUENCES_KEY
 from cpms.cases.setup import setup_cases_folder
 from cpms.collaboration.dashboard import item_facts
 from cpms.demo import DEMO_PASSWORD
+from tests.helpers.cases import make_case
 from tests.helpers.network import make_test_network
 
 
@@ -148,19 +149,9 @@ def test_setup_makes_an_existing_cases_folder_a_cases_folder(portal):
 @pytest.fixture
 def stored_case(functional_portal):
     """A case committed, as after its enrolment."""
-    area, hcp = make_test_network(functional_portal)
+    network = make_test_network(functional_portal)
     with api.env.adopt_user(username=SITE_OWNER_NAME):
-        case = create_case(
-            functional_portal["cases"],
-            nickname="Blue Heron",
-            sex="female",
-            year_of_birth=2019,
-            referring_hcp=hcp.UID(),
-            referring_clinician=SITE_OWNER_NAME,
-            expertise_area=area.UID(),
-            clinical_summary="Recurrent urinary tract infections since infancy.",
-            clinical_question="Is surgery indicated now or later?",
-        )
+        case = make_case(functional_portal, SITE_OWNER_NAME, network)
     transaction.commit()
     return case
 

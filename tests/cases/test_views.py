@@ -13,11 +13,10 @@ from plone.app.testing import setRoles
 from plone.dexterity.utils import createContentInContainer
 from zope.interface import alsoProvides
 
-from cpms.cases.case_id import create_case
 from cpms.cases.content.outcome_report import LIABILITY_STATEMENT
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.interfaces import ICPMSLayer
-from tests.helpers.network import make_test_network
+from tests.helpers.cases import make_case
 
 
 def add_item(case, type_id, **fields):
@@ -79,15 +78,8 @@ def _form_fields(html):
 @pytest.fixture
 def browser_case(functional_portal, request_factory):
     portal = functional_portal
-    area, hcp = make_test_network(portal)
-    case = create_case(
-        portal["cases"],
-        nickname="Blue Heron",
-        sex="female",
-        year_of_birth=2019,
-        referring_hcp=hcp.UID(),
-        referring_clinician=TEST_USER_ID,
-        expertise_area=area.UID(),
+    case = make_case(
+        portal,
         clinical_summary="Summary.",
         clinical_question="Question?",
         hpo_terms=["HP:0000252"],

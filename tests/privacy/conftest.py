@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 from plone import api
 from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
 from plone.namedfile.file import NamedBlobFile
 
-from cpms.cases.case_id import create_case
-from tests.helpers.network import make_test_network
+from tests.helpers.cases import CODED
+from tests.helpers.cases import make_case
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Words that appear only in the case's free texts: after an erasure none of
@@ -73,21 +72,12 @@ def enrich(case):
 
 @pytest.fixture
 def full_case(portal):
-    area, hcp = make_test_network(portal)
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    case = create_case(
-        portal["cases"],
+    case = make_case(
+        portal,
         nickname=SECRETS["nickname"],
-        sex="female",
-        year_of_birth=2019,
-        referring_hcp=hcp.UID(),
-        referring_clinician=TEST_USER_ID,
-        expertise_area=area.UID(),
         clinical_summary=SECRETS["summary"],
         clinical_question=SECRETS["question"],
-        orpha_codes=["ORPHA:93930"],
-        icd10_codes=["Q64.1"],
-        hpo_terms=["HP:0000252"],
+        **CODED,
     )
     api.content.create(
         container=case,

@@ -8,7 +8,6 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from plone import api
 from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
 from plone.namedfile.file import NamedBlobFile
 
 from cpms.privacy.fhir import SYSTEM_HPO
@@ -81,25 +80,10 @@ def test_closed_demo_case_has_its_signed_report(demo_portal):
 
 @pytest.fixture
 def coded_case(portal):
-    from cpms.cases.case_id import create_case
-    from tests.helpers.network import make_test_network
+    from tests.helpers.cases import CODED
+    from tests.helpers.cases import make_case
 
-    area, hcp = make_test_network(portal)
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    case = create_case(
-        portal["cases"],
-        nickname="Blue Heron",
-        sex="female",
-        year_of_birth=2019,
-        referring_hcp=hcp.UID(),
-        referring_clinician=TEST_USER_ID,
-        expertise_area=area.UID(),
-        clinical_summary="Recurrent urinary tract infections since infancy.",
-        clinical_question="Is surgery indicated now or later?",
-        orpha_codes=["ORPHA:93930"],
-        icd10_codes=["Q64.1"],
-        hpo_terms=["HP:0000252"],
-    )
+    case = make_case(portal, **CODED)
     api.content.create(
         container=case,
         type="ConsentRecord",
