@@ -219,6 +219,8 @@ OUTSIDERS = {
     # A hospital's data protection officer: reads the access audit, never
     # the case.
     "dpo": ("mx-dpo", ("Member", "DataProtectionOfficer")),
+    # A researcher: reads the anonymised statistics, never a case.
+    "researcher": ("mx-researcher", ("Member", "Researcher")),
 }
 OTHER_NICKNAME = "Otherbird"
 

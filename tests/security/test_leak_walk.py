@@ -4,17 +4,18 @@ The outsiders: anonymous, a member without authorisation, a healthcare
 professional on no panel, helpdesk, network staff (editor, reviewer), the
 owner, lead and member of another case, a member removed from this case's
 panel, a guest whose grant was revoked and a guest whose grant has ended (no
-purge has run). For each, the walk asks every way Plone offers to reach or
-list content: the case's and its items' URLs (HTML and REST) and its REST
-services, search (@search by type, path, UID, case id, full text and
-security token; @querystring-search; @@search, @@ajax-search, search_rss,
-the query builder's pages), vocabularies (REST's and @@getVocabulary's
-Catalog), listings (My cases, the Plone dashboard, the owner's author page,
-recently modified, the review list), navigation (@navigation,
-@contextnavigation, @breadcrumbs, sitemap, sitemap.xml.gz), syndication (RSS
-of /cases, even with its feed switched on, and of the site), folder
-contents, WebDAV and the catalog's metadata. Then every UID path
-(resolveuid, @@redirect-to-uuid, rich-text links, @linkintegrity,
+purge has run), a data protection officer and a researcher. For each, the
+walk asks every way Plone offers to reach or list content: the case's and
+its items' URLs (HTML and REST) and its REST services, the statistics
+(@statistics, @@statistics and their CSV), search (@search by type, path,
+UID, case id, full text and security token; @querystring-search; @@search,
+@@ajax-search, search_rss, the query builder's pages), vocabularies (REST's
+and @@getVocabulary's Catalog), listings (My cases, the Plone dashboard, the
+owner's author page, recently modified, the review list), navigation
+(@navigation, @contextnavigation, @breadcrumbs, sitemap, sitemap.xml.gz),
+syndication (RSS of /cases, even with its feed switched on, and of the
+site), folder contents, WebDAV and the catalog's metadata. Then every UID
+path (resolveuid, @@redirect-to-uuid, rich-text links, @linkintegrity,
 @relations, UID searches) must answer for the case's UIDs exactly as for a
 UID that does not exist; and every view, REST service and traversal
 namespace registered for a case or its items is asked as each outsider.
@@ -82,6 +83,7 @@ OUTSIDERS = {
     "revoked_guest": "revoked_guest",
     "expired_guest": "expired_guest",
     "data_protection_officer": "dpo",
+    "researcher": "researcher",
 }
 # They find their own case, never this one.
 OTHER_CASE_PEOPLE = {"other_owner", "other_lead", "other_member"}
@@ -376,7 +378,25 @@ def walk(site, row) -> dict:
         ),
     )
     check("@types", rest.get("/cases/@types"))
+    # Statistics (researchers, coordinators): counts, never a case.
+    check("@statistics", rest.get("/@statistics"))
+    check("@statistics csv", rest.get("/@statistics", params={"format": "csv"}))
+    check("@@statistics", web.get("/@@statistics"))
+    check("@@statistics.csv", web.get("/@@statistics.csv"))
     return found
+
+
+def test_the_researcher_reads_statistics_and_no_case(leak_site):
+    """The researcher's own page and REST answer (the walk above and below
+    finds no case by any other path)."""
+    rest = session(f"{leak_site['url']}/++api++", "researcher", "application/json")
+    answer = rest.get("/@statistics")
+    assert answer.status_code == 200
+    assert answer.json()["tables"]["state"]["rows"]
+    page = session(leak_site["url"], "researcher", "text/html").get("/@@statistics")
+    assert page.status_code == 200 and "Statistics" in page.text
+    cases = rest.get("/@search", params={"portal_type": "Case"}).json()
+    assert cases["items_total"] == 0
 
 
 def test_no_outsider_learns_anything_on_any_read_path(leak_site):

@@ -51,6 +51,9 @@ VIEW_AUDIT_LOG = "cpms: View audit log"
 # The network's KPIs and the board's activity report (insights slice):
 # coordinators and managers.
 VIEW_ACTIVITY_REPORT = "cpms: View activity report"
+# The network's anonymised statistics (insights slice): researchers,
+# coordinators and managers.
+VIEW_STATISTICS = "cpms: View statistics"
 
 # Plone's (Zope's, CMF's, plone.app.*'s) that the code checks or the
 # workflows map.

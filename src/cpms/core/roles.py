@@ -24,6 +24,10 @@ HEALTHCARE_PROFESSIONAL = "Healthcare Professional"
 # erases a case's data on request; reads no case content.
 DATA_PROTECTION_OFFICER = "DataProtectionOfficer"
 DATA_PROTECTION_OFFICER_TITLE = "Data protection officer"
+# A researcher: reads the network's anonymised statistics (small counts
+# suppressed); sees no case, no item, no referral and no access request.
+RESEARCHER = "Researcher"
+RESEARCHER_TITLE = "Researcher"
 
 # Local roles on one case. ``Owner`` is the enrolling clinician.
 PANEL_LEAD = "Panel Lead"
