@@ -1006,16 +1006,15 @@ def warning_message(label, finding: Finding):
     )
 
 
-def load() -> None:
+def load(event=None) -> None:
     """Read the name lists and the libraries' data now, not on the first save
-    (about a second, once per process)."""
+    (about a second, once per process): Zope calls it when the process has
+    started (``IProcessStarting``, core/configure.zcml); a script or a test
+    that only imports this module pays nothing until it checks a text."""
     name_lists()
     medical_words()
     _month_names()
     _national_id_modules()
-
-
-load()
 
 if __name__ == "__main__":  # python -m cpms.core.identifiers src/cpms/coding/data
     write_medical_words(Path(sys.argv[1]))
