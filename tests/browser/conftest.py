@@ -172,6 +172,7 @@ def site(demo_functional_portal) -> Site:
         "referral": "/referrals/demo-referral-1",
         "new guide": "/guides/++add++Guide",
         "audit log": "/@@audit-log",
+        "activity report": "/@@activity-report",
         "who has seen": "/cases/demo-silver-otter/@@who-has-seen",
     }
     return Site(url=portal.absolute_url(), paths=paths)

@@ -75,6 +75,7 @@ WALKS = {
         "referral",
         "notification settings",
         "audit log",
+        "activity report",
     ],
     "lead": [
         "my cases",
