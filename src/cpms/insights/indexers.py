@@ -10,6 +10,7 @@ from plone import api
 from plone.indexer import indexer
 
 from cpms.cases.content.case import ICase
+from cpms.insights.similarity import case_phenotype_codes
 
 
 @indexer(ICase)
@@ -41,3 +42,10 @@ def case_icd10_codes(case):
     return tuple(
         str(code).strip().upper() for code in getattr(case, "icd10_codes", None) or ()
     )
+
+
+@indexer(ICase)
+def case_phenotype(case):
+    """HPO terms, ORPHA codes and ``ICD10:`` codes as one tuple: what
+    ``similarity.network()`` reads of every case, once per catalog change."""
+    return case_phenotype_codes(case)
