@@ -91,7 +91,13 @@ def case_facts(portal=None) -> list[CaseFacts]:
     if portal is not None:
         query["path"] = "/".join(portal.getPhysicalPath())
     facts = []
+    seen = set()
     for brain in catalog.unrestrictedSearchResults(**query):
+        # A case is counted once, even should the catalog hold a stale
+        # second record of it.
+        if brain.UID in seen:
+            continue
+        seen.add(brain.UID)
         created = as_datetime(_column(brain, "created"))
         submitted = as_datetime(_column(brain, "case_submitted"))
         first = submitted or created

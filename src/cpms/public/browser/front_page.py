@@ -9,6 +9,7 @@ from zope.i18n import translate
 
 from cpms import _
 from cpms.core.i18n import as_message
+from cpms.core.permissions import VIEW_STATISTICS
 from cpms.core.structure import FRONT_PAGE_PARAGRAPHS
 from cpms.core.structure import FRONT_PAGE_TEXT
 from cpms.core.structure import SECTIONS
@@ -47,6 +48,14 @@ class FrontPageView(BrowserView):
                     "text": _("The patient panels you take part in."),
                 }
             )
+            if api.user.has_permission(VIEW_STATISTICS, obj=api.portal.get()):
+                ways.append(
+                    {
+                        "title": _("Statistics"),
+                        "url": f"{portal_url}/@@statistics",
+                        "text": _("Anonymised figures of the network's cases."),
+                    }
+                )
         return ways
 
     def _request_access(self, portal_url: str) -> dict:

@@ -4,6 +4,8 @@
   ``case_orpha_codes``, ``case_icd10_codes``), filled for every case;
 - the Researcher role (site-wide, assignable in the users and groups
   screens) and ``cpms: View statistics`` for it, coordinators and managers;
+- the "Statistics" link of the personal menu (actions.xml, imported again:
+  actions are objects by name, the others stay as they are);
 - the threshold below which no count is shown
   (``cpms.insights.min_cell_count``), where missing: a value an
   administrator set is kept.
@@ -61,5 +63,6 @@ def add_columns(portal) -> int:
 def upgrade(setup_tool):
     portal = setup_tool.aq_parent
     add_role(portal)
+    setup_tool.runImportStepFromProfile("profile-cpms:default", "actions")
     add_setting()
     add_columns(portal)
