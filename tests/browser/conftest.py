@@ -173,6 +173,7 @@ def site(demo_functional_portal) -> Site:
         "new guide": "/guides/++add++Guide",
         "audit log": "/@@audit-log",
         "activity report": "/@@activity-report",
+        "statistics": "/@@statistics",
         "who has seen": "/cases/demo-silver-otter/@@who-has-seen",
     }
     return Site(url=portal.absolute_url(), paths=paths)

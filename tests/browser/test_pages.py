@@ -76,6 +76,7 @@ WALKS = {
         "notification settings",
         "audit log",
         "activity report",
+        "statistics",
     ],
     "lead": [
         "my cases",
@@ -113,6 +114,7 @@ WALKS = {
     ],
     "editor": ["front page", "guides", "guide", "new guide", "newsletter"],
     "helpdesk": ["front page", "referrals", "referral", "helpdesk"],
+    "researcher": ["front page", "statistics"],
 }
 
 

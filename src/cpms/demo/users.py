@@ -7,6 +7,7 @@ from cpms.core.roles import EDITOR
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.core.roles import HELPDESK
 from cpms.core.roles import MEMBER
+from cpms.core.roles import RESEARCHER
 from cpms.core.roles import REVIEWER
 from cpms.demo import DEMO_PASSWORD
 
@@ -21,6 +22,7 @@ DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "guest": ("Gustav Guest (demo)", (MEMBER,)),
     "editor": ("Edith Editor (demo)", (MEMBER, EDITOR)),
     "reviewer": ("Rita Reviewer (demo)", (MEMBER, REVIEWER)),
+    "researcher": ("Rosa Researcher (demo)", (MEMBER, RESEARCHER)),
 }
 
 
