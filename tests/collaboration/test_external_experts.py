@@ -275,7 +275,7 @@ def test_panel_page_form_invites_with_the_form_token(panel_site, smtp_server):
             "email": ERIN,
             "fullname": "Erin Kovac",
             "network": "ERKNet",
-            "until": "2027-03-10",
+            "expert_until": "2027-03-10",
         }
         # Without the form token: refused by plone.protect, nothing granted.
         forged = coord.post(page_url, data=form)

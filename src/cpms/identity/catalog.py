@@ -22,6 +22,11 @@ query reads, and granting, extending or revoking a grant reindexes the case's
 security in the same transaction (``cpms.identity.guests``), so a revoked
 guest, like a member removed from a panel, is gone from the index at commit.
 
+An expert of another network (``cpms.identity.experts``: ``Panel Member``
+on one case until a date) is the same kind of grant and gets the same kind
+of token: the token says "this user, until then", whichever role the grant
+gives.
+
 Why not a catalog query filter on a separate ``guest_until`` index: the
 catalog ANDs its indexes, and a guest needs "allowed by a role OR by a live
 grant"; only the security index's own OR (any token matches) says that

@@ -398,7 +398,7 @@ class PanelView(BrowserView):
                 form.get("email", ""),
                 form.get("fullname", ""),
                 form.get("network", ""),
-                form.get("until", ""),
+                form.get("expert_until", ""),
             )
         except experts.GuestAccessError as error:
             raise panel_api.PanelError(
