@@ -37,7 +37,9 @@ def report_site(functional):
 
 
 def _pdf_text(body: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    """The PDF's words, one space apart (table cells wrap as widths allow)."""
+    pages = PdfReader(io.BytesIO(body)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def test_the_pdf_holds_the_period_and_the_figures(report_site):

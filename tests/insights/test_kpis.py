@@ -362,3 +362,26 @@ def test_rest_kpis_refused_to_a_clinician_and_to_anonymous(rest_site):
     assert session(None).get("@kpis").status_code in (401, 403)
     for name in ("@activity-report", "@@activity-report", "@@activity-report.csv"):
         assert session("clinician_k").get(name).status_code in (401, 403), name
+
+
+def test_only_withdrawn_cases_are_woken_up(site, monkeypatch):
+    """Everything else comes from catalog records: a case's record has no
+    withdrawal date, so the two withdrawn cases (5 and 9) are read."""
+    from Products.CMFCore.indexing import processQueue
+    from Products.ZCatalog.CatalogBrains import AbstractCatalogBrain
+
+    processQueue()  # the building's own reindexing, not the figures'
+    woken = []
+    for name in ("getObject", "_unrestrictedGetObject"):
+        original = getattr(AbstractCatalogBrain, name)
+
+        def counting(brain, *args, _original=original, **kwargs):
+            woken.append(brain.getPath())
+            return _original(brain, *args, **kwargs)
+
+        monkeypatch.setattr(AbstractCatalogBrain, name, counting)
+    _figures()
+    ids = site[1]
+    assert sorted(path.rsplit("/", 1)[1] for path in woken) == sorted(
+        [ids[5].lower(), ids[9].lower()]
+    )
