@@ -31,10 +31,16 @@ from cpms.core.roles import MANAGER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from cpms.insights import contact
+from cpms.insights import tokens
 
 SIMILAR_LIMIT = 5
 SUGGESTION_LIMIT = 5
 SUGGESTION_ROLES = {PANEL_LEAD, PANEL_MEMBER, COORDINATOR, MANAGER}
+ASKED = {
+    contact.PENDING: _("Contact asked for: waiting for their answer."),
+    contact.ACCEPTED: _("Contact asked for: accepted."),
+    contact.DECLINED: _("Contact asked for: declined."),
+}
 
 
 def _percent(score, top) -> int:
@@ -87,7 +93,13 @@ class CaseInsights(BrowserView):
         return self._similar_answer
 
     def similar(self) -> list[dict]:
-        items = list(self._similar().get("items") or ())[:SIMILAR_LIMIT]
+        items, seen = [], set()
+        for item in self._similar().get("items") or ():
+            # One line a case, whatever the ranking hands over.
+            if item.get("uid") not in seen:
+                seen.add(item.get("uid"))
+                items.append(item)
+        items = items[:SIMILAR_LIMIT]
         top = max((float(i.get("score") or 0) for i in items), default=0)
         return [
             {
@@ -102,9 +114,23 @@ class CaseInsights(BrowserView):
 
     def elsewhere(self) -> dict:
         found = self._similar().get("elsewhere") or {}
+        asked = self._asked()
         return {
             "count": int(found.get("count") or 0),
-            "tokens": list(found.get("tokens") or ()),
+            "tokens": [
+                {"token": token, "asked": asked.get(token)}
+                for token in found.get("tokens") or ()
+            ],
+        }
+
+    def _asked(self) -> dict:
+        """token -> the state's words, for the cases asked about from here
+        (so the page shows the answer instead of a second form)."""
+        source = self.context.UID()
+        return {
+            tokens.token_for(source, stored["target_uid"]): ASKED[stored["state"]]
+            for stored in contact.all_requests()
+            if stored["source_uid"] == source
         }
 
     def may_ask(self) -> bool:
@@ -121,7 +147,7 @@ class CaseInsights(BrowserView):
 
     def suggestions(self) -> dict:
         if not self.sees_suggestions():
-            return {"items": [], "notice": ""}
+            return {"entries": [], "notice": ""}
         from cpms.insights import suggestions
 
         try:
@@ -130,12 +156,13 @@ class CaseInsights(BrowserView):
             )
         except Exception:
             logger.exception("Suggestions for %s", self.context.absolute_url())
-            return {"items": [], "notice": ""}
+            return {"entries": [], "notice": ""}
         items = list(answer.get("items") or ())[:SUGGESTION_LIMIT]
         top = max((float(i.get("score") or 0) for i in items), default=0)
         return {
             "notice": answer.get("notice") or "",
-            "items": [
+            # Not "items": a page template's path would find the dict's method.
+            "entries": [
                 {
                     "code": item.get("code", ""),
                     "title": item.get("title", ""),
