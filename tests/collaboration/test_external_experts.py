@@ -328,3 +328,37 @@ def test_invited_without_account_signs_in_with_the_identity_provider(
     transaction.begin()
     assert [g.userid for g in experts.experts_on(case)] == ["dr.nora"]
     assert api.user.get(userid="dr.nora").getProperty("email") == new
+
+
+@pytest.mark.slow
+def test_panel_page_shows_the_external_expert_in_chromium(demo_functional_portal):
+    """The coordinator's panel page with an external expert, at 1280 and 390
+    px: axe-core finds nothing serious, nothing scrolls sideways; the
+    screenshots land in tests/artifacts/browser/coordinator/."""
+    from plone.app.testing import SITE_OWNER_NAME
+
+    from tests.browser.pages import DESKTOP
+    from tests.browser.pages import axe_violations
+    from tests.browser.pages import log_in
+    from tests.browser.pages import screenshot
+    from tests.browser.pages import sideways_overflow
+    from tests.helpers.browser import chromium
+
+    portal = demo_functional_portal
+    case = portal["cases"]["demo-silver-otter"]
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        make_user("erin", ("Member",), email=ERIN)
+        experts.invite(case, ERIN, "Erin Kovac", "ERKNet", None)
+    transaction.commit()
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP)
+        log_in(page, portal.absolute_url(), "coordinator")
+        page.goto(f"{case.absolute_url()}/@@panel", wait_until="networkidle")
+        text = page.inner_text("main")
+        assert "Erin\n" in text
+        assert "External expert (network ERKNet), until " in text
+        assert "Invite an expert of another network" in text
+        assert axe_violations(page) == []
+        screenshot(page, "coordinator/panel-external-expert")
+        assert sideways_overflow(page) == 0
+        screenshot(page, "coordinator/panel-external-expert")
