@@ -43,3 +43,17 @@ def contribution_text(obj):
 @indexer(IOutcomeReport)
 def outcome_report_text(obj):
     return _join(obj.Title(), obj.findings, obj.recommendations, obj.treatment_plan)
+
+
+@indexer(ICase)
+def case_codes(obj):
+    """The case's ORPHA, ICD-10 and HPO codes as they are written
+    (``ORPHA:93930``, ``Q64.1``, ``HP:0000252``) for the KeywordIndex
+    ``case_codes``: a search by code is one index lookup (the full text
+    holds the terms' names, not their codes)."""
+    codes = [
+        *(obj.orpha_codes or ()),
+        *(str(code).strip().upper() for code in obj.icd10_codes or ()),
+        *(obj.hpo_terms or ()),
+    ]
+    return sorted({str(code) for code in codes if code})

@@ -1,0 +1,116 @@
+"""Cases are found by their ORPHA, ICD-10 and HPO codes from the catalog's
+``case_codes`` index, without waking a case (benchmarks/scale.py: REST case
+search by code)."""
+
+import pytest
+import transaction
+from plone import api
+from plone.restapi.search.handler import SearchHandler
+from Products.CMFCore.indexing import processQueue
+from ZODB.Connection import Connection
+
+from cpms.cases.case_id import create_case
+from cpms.upgrades.v20261202037 import INDEX
+from cpms.upgrades.v20261202037 import upgrade
+
+
+@pytest.fixture
+def make(portal, case_data):
+    def _case(nickname, orpha, icd10, hpo):
+        values = dict(
+            case_data,
+            nickname=nickname,
+            orpha_codes=orpha,
+            icd10_codes=icd10,
+            hpo_terms=hpo,
+        )
+        with api.env.adopt_roles(["Manager"]):
+            return create_case(portal["cases"], **values)
+
+    return _case
+
+
+class WakeUps:
+    """Counts the persistent objects the ZODB loads, by class name."""
+
+    def __init__(self, monkeypatch):
+        self.loaded = []
+        original = Connection.setstate
+
+        def setstate(connection, obj):
+            self.loaded.append(type(obj).__name__)
+            return original(connection, obj)
+
+        monkeypatch.setattr(Connection, "setstate", setstate)
+
+
+def _ghosts(portal):
+    """Every object of the connection a ghost again, as in a fresh request
+    of a busy site where the cases are not in the cache (the setup's
+    pending reindexing done first)."""
+    processQueue()
+    transaction.savepoint(optimistic=True)
+    portal._p_jar.cacheMinimize()
+
+
+def test_cases_found_by_each_kind_of_code(portal, make):
+    kidney = make("Pale Kestrel", ["ORPHA:93930"], ["q64.1 "], ["HP:0000252"])
+    make("Green Vole", ["ORPHA:1656"], ["N31.9"], ["HP:0001250"])
+    catalog = api.portal.get_tool("portal_catalog")
+
+    def found(code):
+        return [b.case_nickname for b in catalog(portal_type="Case", case_codes=code)]
+
+    assert found("ORPHA:93930") == ["Pale Kestrel"]
+    # ICD-10 codes as the list writes them, whatever was typed.
+    assert found("Q64.1") == ["Pale Kestrel"]
+    assert found("HP:0000252") == ["Pale Kestrel"]
+    both = found(["ORPHA:93930", "ORPHA:1656"])
+    assert sorted(both) == ["Green Vole", "Pale Kestrel"]
+    # A changed code is found by its new value only.
+    kidney.orpha_codes = ["ORPHA:2301"]
+    kidney.reindexObject()
+    assert found("ORPHA:93930") == []
+    assert found("ORPHA:2301") == ["Pale Kestrel"]
+
+
+def test_rest_search_by_code_wakes_no_case(portal, make, monkeypatch):
+    urls = [
+        make(f"Bench {n}", ["ORPHA:93930"], ["Q64.1"], ["HP:0000252"]).absolute_url()
+        for n in range(5)
+    ]
+    make("Other", ["ORPHA:1656"], ["N31.9"], ["HP:0001250"])
+    _ghosts(portal)
+    wakeups = WakeUps(monkeypatch)
+
+    # What GET @search?portal_type=Case&case_codes=ORPHA:93930 answers.
+    data = SearchHandler(portal, portal.REQUEST).search(
+        {"portal_type": "Case", "case_codes": "ORPHA:93930"}
+    )
+
+    assert data["items_total"] == 5
+    assert sorted(item["@id"] for item in data["items"]) == sorted(urls)
+    woken = [name for name in wakeups.loaded if name in ("Case", "ConsentRecord")]
+    assert woken == [], f"the search woke {len(woken)} cases: {woken[:5]}"
+    # The counter counts: reading a case's field wakes it.
+    case = portal.unrestrictedTraverse(urls[0].split("/plone/")[1])
+    assert case.nickname == "Bench 0"
+    assert "Case" in wakeups.loaded
+
+
+def test_upgrade_adds_and_fills_the_index(portal, make):
+    make("Pale Kestrel", ["ORPHA:93930"], ["Q64.1"], ["HP:0000252"])
+    catalog = api.portal.get_tool("portal_catalog")
+    # A site made before the index.
+    catalog.delIndex(INDEX)
+    assert INDEX not in catalog.indexes()
+
+    upgrade(api.portal.get_tool("portal_setup"))
+
+    assert INDEX in catalog.indexes()
+    assert catalog.Indexes[INDEX].meta_type == "KeywordIndex"
+    brains = catalog(portal_type="Case", case_codes="HP:0000252")
+    assert [b.case_nickname for b in brains] == ["Pale Kestrel"]
+    # Run twice: nothing changes.
+    upgrade(api.portal.get_tool("portal_setup"))
+    assert len(catalog(portal_type="Case", case_codes="Q64.1")) == 1
