@@ -102,9 +102,13 @@ def test_obsolete_code_without_replacement(integration):
     assert "no replacement" in message
 
 
-def test_unknown_code_refused(integration):
-    message = refusal("ORPHA:99999999")
-    assert "'ORPHA:99999999' is not an ORPHAcode of Orphanet's nomenclature" in message
+def test_unknown_code_refused_by_the_list(integration):
+    assert orpha_constraint("ORPHA:99999999")  # not retired: the list decides
+    with pytest.raises(WrongContainedType) as info:
+        ICase["orpha_codes"].validate(["ORPHA:99999999"])
+    assert info.value.errors[0].doc() == (
+        "Diagnosis (ORPHAcodes): 'ORPHA:99999999' is not one of the allowed values."
+    )
 
 
 def test_the_case_field_refuses_with_the_replacement(integration):

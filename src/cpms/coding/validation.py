@@ -87,19 +87,14 @@ def orpha_refusal(code: str):
 
 
 def orpha_constraint(value):
-    """An active ORPHAcode of Orphanet's nomenclature.
+    """Refuse an ORPHAcode Orphanet retired, naming the code in its place.
 
     Runs before the vocabulary's own check (zope.schema checks a Choice's
-    constraint first), so an inactive code is refused with its replacement
-    rather than as merely "not one of the allowed values".
+    constraint first), so a retired code is refused with its replacement
+    rather than as merely "not one of the allowed values"; a code that was
+    never Orphanet's is left to that check.
     """
-    if value in orpha_index():
-        return True
-    refusal = orpha_refusal(value)
-    if refusal is None:
-        refusal = _(
-            "${field}: '${code}' is not an ORPHAcode of Orphanet's nomenclature; "
-            "type a disease name or a code and choose it from the list.",
-            mapping={"field": ORPHA_FIELD, "code": value},
-        )
-    raise FieldError(refusal)
+    refusal = orpha_refusal(value) if value not in orpha_index() else None
+    if refusal is not None:
+        raise FieldError(refusal)
+    return True
