@@ -159,20 +159,29 @@ def test_request_accept_reveals_both_sides(functional_portal, smtp_server, rest)
     ]
     assert b.case_id not in trail_a[-2]["message"]
     assert a.case_id not in trail_b[-2]["message"]
-    assert trail_a[-2]["actor"] == trail_b[-2]["actor"] == "clara"
+    # Who asked is on the asking case's record; the asked case's people
+    # learn it only by accepting.
+    assert trail_a[-2]["actor"] == "clara"
+    assert trail_b[-2]["actor"] == contact.ANONYMISED
     assert trail_b[-1]["actor"] == "otto"
+    assert "Dr Clara" in trail_b[-1]["message"]
 
 
 def test_decline_reveals_nothing(functional_portal, smtp_server, rest):  # noqa: F811
     smtp_server.connect(functional_portal)
     cases = _network(functional_portal)
     a, b = cases["A"], cases["B"]
+    # otto reads German: his mail comes in German.
+    api.user.get(userid="otto").setMemberProperties({"language": "de"})
+    transaction.commit()
     (token,) = _token(a)
     sent = rest("clara").post(
         f"{a.absolute_url()}/@contact-requests", json={"token": token}
     )
     assert sent.status_code == 201, sent.text
-    smtp_server.wait_for(1)
+    (mail,) = smtp_server.wait_for(1)
+    assert f"Kontaktanfrage zu Ihrem Fall {b.case_id}" in mail["Subject"]
+    assert "Annehmen oder ablehnen:" in mail.get_content()
     smtp_server.clear()
     declined = rest("otto").post(f"@contact-requests/{sent.json()['id']}/decline")
     assert declined.status_code == 200, declined.text
@@ -188,8 +197,11 @@ def test_decline_reveals_nothing(functional_portal, smtp_server, rest):  # noqa:
     again = rest("otto").post(f"@contact-requests/{sent.json()['id']}/accept")
     assert again.status_code == 409, again.text
     transaction.begin()
-    assert "contact declined" in [e["action"] for e in audit.entries(a)]
-    assert "contact declined" in [e["action"] for e in audit.entries(b)]
+    (on_a,) = [e for e in audit.entries(a) if e["action"] == "contact declined"]
+    (on_b,) = [e for e in audit.entries(b) if e["action"] == "contact declined"]
+    # A refusal does not tell the asker who declined.
+    assert on_a["actor"] == contact.ANONYMISED and "otto" not in on_a["message"]
+    assert on_b["actor"] == "otto"
 
 
 def test_bad_requests_name_the_field(functional_portal, rest):  # noqa: F811

@@ -73,6 +73,8 @@ STALE = _(
     "This similar case cannot be asked about from this case any more. Reload "
     "the case page and try again."
 )
+# The actor of a record read by the other side before it may know who acted.
+ANONYMISED = "(a clinician of the network)"
 # The page where requests are answered (a view on the site).
 PAGE = "@@contact-requests"
 
@@ -328,6 +330,10 @@ def send_request(case, token: str, message: str = "") -> PersistentMapping:
         f"Contact request {request_id}: a clinician of the network"
         + (f" ({centre})" if centre else "")
         + " asks for contact about a similar case.",
+        # The asked case's people read its trail: before they accept, it
+        # must not name the asker. The asking case's record (same request
+        # id) holds who asked.
+        actor=ANONYMISED,
         roles=[],
     )
     _mail_addressees(stored, target, centre)
@@ -450,6 +456,9 @@ def decide(request_id: str, accept: bool) -> PersistentMapping:
                 source,
                 "contact declined",
                 f"Contact request {request_id} declined.",
+                # A refusal tells the asker nothing but "declined"; the asked
+                # case's record (same request id) holds who declined.
+                actor=ANONYMISED,
                 roles=[],
             )
         audit.record(
