@@ -211,9 +211,9 @@ class TermSets:
         return cls(ptr, idx.astype(np.int32), ic)
 
 
-def best_match_averages(rows: np.ndarray, sets: TermSets):
+def best_match_averages(rows: np.ndarray, sets: TermSets, backward_too=True):
     """Per set: (query -> set, set -> query) best-match averages (zeros for
-    empty sets or an empty query)."""
+    empty sets or an empty query; ``backward_too=False``: only the first)."""
     forward = np.zeros(len(sets), dtype=np.float32)
     backward = np.zeros(len(sets), dtype=np.float32)
     if not len(rows) or not len(sets.idx):
@@ -221,6 +221,8 @@ def best_match_averages(rows: np.ndarray, sets: TermSets):
     gathered = rows[:, sets.idx]  # (query terms, every term of every set)
     best_per_query_term = np.maximum.reduceat(gathered, sets.starts, axis=1)
     forward[sets.nonempty] = best_per_query_term.mean(axis=0)
+    if not backward_too:
+        return forward, backward
     best_per_set_term = gathered.max(axis=0)
     backward[sets.nonempty] = (
         np.add.reduceat(best_per_set_term, sets.starts) / sets.counts[sets.nonempty]
@@ -353,6 +355,17 @@ def _catalog_version(catalog):
     return (counter, length._p_serial)
 
 
+def _current(catalog, brain) -> bool:
+    """Whether ``brain`` is the record the catalog holds for its path now.
+
+    A record whose path maps to another record is left over (seen after a
+    case was added and its transaction committed: two records of one path,
+    the older one with stale metadata); reading it would rank a case by
+    terms it no longer has.
+    """
+    return catalog._catalog.uids.get(brain.getPath()) == brain.getRID()
+
+
 def network() -> Network:
     """The site's candidate cases, rebuilt when the catalog has changed.
 
@@ -372,6 +385,8 @@ def network() -> Network:
             return cached[1]
         uids, profiles, seen = [], [], set()
         for brain in catalog.unrestrictedSearchResults(portal_type="Case"):
+            if not _current(catalog, brain):
+                continue
             if brain.review_state in EXCLUDED_STATES or brain.UID in seen:
                 continue
             codes = getattr(brain, "case_phenotype", None)
@@ -473,6 +488,7 @@ def similar_cases(case, limit: int = 5, request=None) -> dict:
             for b in catalog.searchResults(
                 UID=[uid for uid, _s in part], portal_type="Case"
             )
+            if _current(catalog, b)
         }
         visible.update(brains)
         for uid, score in part:

@@ -43,7 +43,7 @@ def disease_scores(query: np.ndarray, hpo: Phenotypes) -> np.ndarray:
     if not len(query):
         return np.zeros(len(hpo.diseases), dtype=np.float32)
     rows = hpo.similarity_rows(query)
-    forward, _backward = best_match_averages(rows, hpo.diseases)
+    forward, _none = best_match_averages(rows, hpo.diseases, backward_too=False)
     norm = hpo.self_similarity(query)
     if norm <= 0:
         return np.zeros(len(hpo.diseases), dtype=np.float32)

@@ -1,0 +1,45 @@
+"""The network of candidate cases behind ``similar_cases``: read from the
+catalog, kept until the catalog changes, withdrawn cases left out; and what
+``candidate_uids`` hands the contact requests."""
+
+import transaction
+from plone import api
+
+from cpms.cases import states
+from cpms.insights import similarity
+from tests.helpers.cases import make_case
+from tests.helpers.network import make_test_network
+
+MICRO = ["HP:0000252", "HP:0001250", "HP:0001263"]  # microcephaly, seizure, delay
+KIDNEY = ["HP:0000126", "HP:0000083"]  # hydronephrosis, renal insufficiency
+
+
+def test_candidates_are_the_similar_cases_withdrawn_left_out(portal):
+    net = make_test_network(portal)
+    one = make_case(portal, network=net, hpo_terms=MICRO)
+    two = make_case(portal, network=net, nickname="Green Finch", hpo_terms=MICRO[:2])
+    far = make_case(portal, network=net, nickname="Red Kite", hpo_terms=KIDNEY)
+    gone = make_case(portal, network=net, nickname="Snow Owl", hpo_terms=MICRO)
+    assert set(similarity.candidate_uids(one)) == {two.UID(), gone.UID()}
+
+    api.content.transition(obj=gone, transition=states.WITHDRAW)
+    candidates = similarity.candidate_uids(one)
+    assert candidates == [two.UID()]
+    assert far.UID() not in candidates and one.UID() not in candidates
+
+
+def test_the_network_follows_the_catalog(functional_portal):
+    portal = functional_portal
+    net = make_test_network(portal)
+    one = make_case(portal, network=net, hpo_terms=MICRO)
+    two = make_case(portal, network=net, nickname="Green Finch", hpo_terms=KIDNEY)
+    transaction.commit()
+    first = similarity.network()
+    assert similarity.network() is first  # kept while the catalog is unchanged
+    assert similarity.candidate_uids(one) == []
+
+    two.hpo_terms = MICRO
+    two.reindexObject()
+    transaction.commit()
+    assert similarity.network() is not first
+    assert similarity.candidate_uids(one) == [two.UID()]
