@@ -13,8 +13,8 @@ from cpms.core import i18n
 from cpms.insights import statistics
 
 # The chart's geometry, in SVG user units (the chart scales to its column).
-WIDTH = 480
-LABEL_WIDTH = 200
+WIDTH = 400
+LABEL_WIDTH = 170
 VALUE_WIDTH = 90
 BAR_HEIGHT = 22
 GAP = 8
@@ -101,8 +101,8 @@ class StatisticsView(_Base):
             y = n * (BAR_HEIGHT + GAP)
             count = row["count"] or 0
             label = row["label"]
-            if len(label) > 30:
-                label = label[:29] + "…"
+            if len(label) > 25:
+                label = label[:24] + "…"
             bars.append(
                 {
                     "y": y,
