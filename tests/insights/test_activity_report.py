@@ -167,3 +167,46 @@ def test_not_for_a_clinician(report_site):
         response = clinician.get(name, allow_redirects=False)
         assert response.status_code in (302, 401, 403), name
         assert b"%PDF" not in response.content and b"Ada Expert" not in response.content
+
+
+def test_a_long_list_of_open_panels_fits_the_pdf():
+    """A table row must fit on one page: past 30 ids a band says how many
+    more there are (the CSV lists them all)."""
+    from cpms.insights import report
+
+    ids = [f"ERN-2026-{number:06d}" for number in range(1, 401)]
+    empty = {"count": 0, "median": None, "q1": None, "q3": None}
+    data = {
+        "period": {
+            "start": "2026-01-01",
+            "end": "2026-07-01",
+            "last_day": "2026-06-30",
+        },
+        "cases": {"submitted": 400, "closed": 0, "withdrawn": 0},
+        "time_to_panel": {"overall": empty, "by_area": []},
+        "time_to_closure": {"overall": empty, "by_area": []},
+        "contributions": {"total": 0, "by_expert": [], "by_centre": []},
+        "open_panels": {
+            "as_of": "2026-06-30",
+            "total": 400,
+            "by_age": [
+                {
+                    "age": ">90",
+                    "from_days": 91,
+                    "to_days": None,
+                    "count": 400,
+                    "case_ids": ids,
+                }
+            ],
+        },
+    }
+    text = _pdf_text(report.as_pdf(data, "en"))
+    assert "ERN-2026-000030 and 370 more (all in the CSV)" in text
+    assert "ERN-2026-000031" not in text
+    rows = list(csv.reader(io.StringIO(report.as_csv(data, "en").decode("utf-8-sig"))))
+    assert [
+        "Open panels by age",
+        "more than 90 days",
+        "Case ids",
+        " ".join(ids),
+    ] in rows

@@ -383,6 +383,12 @@ def walk(site, row) -> dict:
     check("@statistics csv", rest.get("/@statistics", params={"format": "csv"}))
     check("@@statistics", web.get("/@@statistics"))
     check("@@statistics.csv", web.get("/@@statistics.csv"))
+    # KPIs and the activity report (coordinators, managers): case ids.
+    check("@kpis", rest.get("/@kpis"), must_refuse=True)
+    report = rest.get("/@activity-report", params={"format": "csv"})
+    check("@activity-report csv", report, must_refuse=True)
+    check("@@activity-report", web.get("/@@activity-report"), must_refuse=True)
+    check("@@activity-report.csv", web.get("/@@activity-report.csv"), must_refuse=True)
     return found
 
 

@@ -22,6 +22,8 @@ from cpms.core import i18n
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 PDF_MIMETYPE = "application/pdf"
+# Case ids listed per age band in the PDF (the page and the CSV list all).
+PDF_IDS = 30
 
 # Section labels, in the order the report shows them.
 TIME_TO_PANEL = _("Time to panel (days from submission to the panel's opening)")
@@ -181,6 +183,17 @@ def _fonts(pdf: _PDF) -> bool:
     return False
 
 
+def _some_ids(case_ids: list[str], say) -> str:
+    """The first ids of a band; a table row must fit on one page, so a long
+    list ends with how many more there are (the CSV has them all)."""
+    shown = " ".join(case_ids[:PDF_IDS])
+    if len(case_ids) > PDF_IDS:
+        shown += " " + say(
+            _("and ${count} more (all in the CSV)"), count=len(case_ids) - PDF_IDS
+        )
+    return shown
+
+
 def as_pdf(data: dict, language: str, network: str = "") -> bytes:
     say = i18n.translator(language)
     pdf = _PDF(format="A4")
@@ -299,7 +312,7 @@ def as_pdf(data: dict, language: str, network: str = "") -> bytes:
             [
                 say(AGE_LABELS[band["age"]]),
                 number(band["count"]),
-                " ".join(band["case_ids"]),
+                _some_ids(band["case_ids"], say),
             ]
             for band in panels["by_age"]
         ],
