@@ -175,6 +175,7 @@ def site(demo_functional_portal) -> Site:
         "activity report": "/@@activity-report",
         "statistics": "/@@statistics",
         "who has seen": "/cases/demo-silver-otter/@@who-has-seen",
+        "contact requests": "/@@contact-requests",
     }
     return Site(url=portal.absolute_url(), paths=paths)
 

@@ -59,6 +59,7 @@ WALKS = {
         "request access",
         "guides",
         "who has seen",
+        "contact requests",
     ],
     "coordinator": [
         "front page",
@@ -101,6 +102,7 @@ WALKS = {
         "medical file",
         "slide",
         "dicom series",
+        "contact requests",
     ],
     "guest": [
         "my cases",
