@@ -16,6 +16,7 @@ from plone.registry import field
 from plone.registry.interfaces import IRegistry
 from zope.component import getUtility
 
+from cpms import _
 from cpms.core import permissions
 from cpms.core import roles
 
@@ -41,7 +42,7 @@ def add_setting():
     registry = getUtility(IRegistry)
     if THRESHOLD not in registry.records:
         registry.records[THRESHOLD] = Record(
-            field.Int(title="Smallest count shown in the statistics", min=2), 5
+            field.Int(title=_("Smallest count shown in the statistics"), min=2), 5
         )
 
 
