@@ -389,6 +389,9 @@ def walk(site, row) -> dict:
     check("@activity-report csv", report, must_refuse=True)
     check("@@activity-report", web.get("/@@activity-report"), must_refuse=True)
     check("@@activity-report.csv", web.get("/@@activity-report.csv"), must_refuse=True)
+    # Contact requests: each user's own, never another case.
+    check("@contact-requests", rest.get("/@contact-requests"))
+    check("@@contact-requests", web.get("/@@contact-requests"))
     return found
 
 
