@@ -119,6 +119,10 @@ def test_external_expert_contributes_the_case_closes_then_they_see_nothing(
         assert erin.get(other.absolute_url()).status_code in (401, 403)
         found = erin.get(f"{portal.absolute_url()}/@search?portal_type=Case").json()
         assert [i["@id"] for i in found["items"]] == [url]
+        # The paths walked after the end find the case while her access lives.
+        before = seen(walk(portal, case, erin), case)
+        for label in ("@search portal_type", "@search SearchableText", "@my-cases"):
+            assert label in before, (label, before)
 
         # The lead's contribution alone does not close the case.
         posted = lena.post(url, json={"@type": "Contribution", "text": "Surgery."})
@@ -241,6 +245,10 @@ def test_only_coordinators_invite(panel_site):
         ({"until": "2027-02-01"}, "until", "in the future"),
         ({"until": "2028-06-01"}, "until", "at most 365 days"),
         ({"until": "next week"}, "until", "YYYY-MM-DD"),
+        ({"until": 5}, "until", "text"),
+        ({"email": ["erin@other-ern.example.org"]}, "email", "e-mail address"),
+        ({"network": {"name": "ERKNet"}}, "network", "European Reference Network"),
+        ({"fullname": "Erin\nKovac"}, "fullname", "one line"),
     ],
 )
 def test_bad_input_names_the_field(panel_site, fields, field, words):
