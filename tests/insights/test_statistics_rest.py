@@ -14,10 +14,15 @@ from plone import api
 from pytest_plone.fixtures.requests import RelativeSession
 
 from cpms.cases import states
+from cpms.identity.access_requests import create_access_request
+from cpms.referrals.actions import create_referral
 from tests.insights.test_statistics_facts import make_case
 from tests.insights.test_statistics_facts import make_network
+from tests.referrals.test_workflow import FIELDS as REFERRAL
 
 PASSWORD = "statistics-secret-2026"
+REFERRAL_SECRET = "Girl, 4 years, Quokkafield syndrome suspected."
+REQUEST_SECRET = "Paediatric nephrologist at Vienna, Wombatgrove unit."
 USERS = {
     "researcher": ("Member", "Researcher"),
     "coordinator": ("Member", "Coordinator"),
@@ -60,8 +65,25 @@ def site(functional_portal):
     acl_users = api.portal.get_tool("acl_users")
     for name, roles in USERS.items():
         acl_users.userFolderAddUser(f"st-{name}", PASSWORD, list(roles), [])
+    # A referral from outside the network and a clinician's access request:
+    # coordinators see them, the researcher must not.
+    referral = create_referral({**REFERRAL, "summary": REFERRAL_SECRET})
+    request = create_access_request(
+        {
+            "healthcare_provider": net["vienna"].UID(),
+            "profile": "healthcare-professional",
+            "justification": REQUEST_SECRET,
+        },
+        userid="st-clinician",
+    )
     transaction.commit()
-    return {"url": portal.absolute_url(), "cases": made, "net": net}
+    return {
+        "url": portal.absolute_url(),
+        "cases": made,
+        "net": net,
+        "referral": referral,
+        "request": request,
+    }
 
 
 def session(site, who, rest=True):
@@ -167,20 +189,43 @@ def test_the_page_shows_charts_tables_and_no_small_count(site):
     assert f"{site['url']}/@@statistics" in home.text
 
 
+def _rel(site, obj):
+    return obj.absolute_url()[len(site["url"]) :]
+
+
 def test_the_researcher_sees_no_case_referral_or_access_request(site):
+    kinds = ("Case", "Contribution", "Referral", "AccessRequest", "Meeting")
+    # The coordinator finds them (so the search below can fail).
+    coordinator = session(site, "coordinator")
+    for kind in ("Case", "Referral", "AccessRequest"):
+        found = coordinator.get("/@search", params={"portal_type": kind}).json()
+        assert found["items_total"] >= 1, kind
     s = session(site, "researcher")
-    for kind in ("Case", "Contribution", "Referral", "AccessRequest", "Meeting"):
+    for kind in kinds:
         found = s.get("/@search", params={"portal_type": kind}).json()
         assert found["items_total"] == 0, kind
-    case = site["cases"][0]
-    assert s.get(case.absolute_url_path().replace("/plone", "", 1)).status_code in (
-        401,
-        403,
-    )
+    secrets = [REFERRAL_SECRET, REQUEST_SECRET, *(c.case_id for c in site["cases"])]
     web = session(site, "researcher", rest=False)
-    for path in ("/cases", "/referrals", "/access-requests", "/@@my-cases"):
-        answer = web.get(path)
-        assert case.case_id not in answer.text, path
+    paths = [
+        _rel(site, site["cases"][0]),
+        _rel(site, site["referral"]),
+        _rel(site, site["request"]),
+        "/cases",
+        "/referrals",
+        "/access-requests",
+        "/@@my-cases",
+        "/@@access-requests-queue",
+    ]
+    for path in paths:
+        for client in (s, web):
+            answer = client.get(path)
+            text = answer.text.lower()
+            assert not [x for x in secrets if x.lower() in text], path
+    for obj in (site["cases"][0], site["referral"], site["request"]):
+        assert s.get(_rel(site, obj)).status_code in (401, 403, 404)
+    for query in ("Quokkafield", "Wombatgrove"):
+        found = s.get("/@search", params={"SearchableText": query}).json()
+        assert found["items_total"] == 0, query
     # The member list: only themselves.
     users = s.get("/@users")
     assert users.status_code == 401 or [u["id"] for u in users.json()] == [
