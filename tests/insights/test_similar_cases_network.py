@@ -6,7 +6,9 @@ import transaction
 from plone import api
 
 from cpms.cases import states
+from cpms.core.roles import HEALTHCARE_PROFESSIONAL
 from cpms.insights import similarity
+from cpms.insights.tokens import token_for
 from tests.helpers.cases import make_case
 from tests.helpers.network import make_test_network
 
@@ -43,3 +45,21 @@ def test_the_network_follows_the_catalog(functional_portal):
     transaction.commit()
     assert similarity.network() is not first
     assert similarity.candidate_uids(one) == [two.UID()]
+
+
+def test_at_most_twenty_hidden_cases_are_counted(portal):
+    acl = api.portal.get_tool("acl_users")
+    acl.userFolderAddUser(
+        "sim-carla", "similar-2026", ["Member", HEALTHCARE_PROFESSIONAL], []
+    )
+    net = make_test_network(portal)
+    one = make_case(portal, network=net, hpo_terms=MICRO)
+    others = [make_case(portal, network=net, hpo_terms=MICRO) for _ in range(24)]
+    assert len(similarity.candidate_uids(one)) == 24
+    with api.env.adopt_user(username="sim-carla"):
+        answer = similarity.similar_cases(one, limit=5)
+    assert answer["items"] == []
+    assert answer["elsewhere"]["count"] == similarity.ELSEWHERE_MAX == 20
+    named = {token_for(one.UID(), case.UID()) for case in others}
+    assert set(answer["elsewhere"]["tokens"]) <= named
+    assert len(set(answer["elsewhere"]["tokens"])) == 20

@@ -53,8 +53,10 @@ ICD10_BONUS = 0.1
 # A case at least this similar counts as similar (shown, or counted
 # "elsewhere"); calibrated on the synthetic network (docs/insights.md).
 THRESHOLD = 0.3
-# At most this many hidden similar cases are counted and named by tokens.
+# At most this many hidden similar cases (the most similar) are counted and
+# named by tokens, among the CANDIDATE_MAX most similar cases.
 ELSEWHERE_MAX = 20
+CANDIDATE_MAX = 200
 # A limit the services accept.
 MAX_LIMIT = 50
 ICD10_PREFIX = "ICD10:"
@@ -464,10 +466,28 @@ def shared_terms(
 
 def candidate_uids(case) -> list[str]:
     """The cases that may be counted "elsewhere" for ``case``: the
-    ``ELSEWHERE_MAX`` most similar ones at or above ``THRESHOLD``, whoever
+    ``CANDIDATE_MAX`` most similar ones at or above ``THRESHOLD``, whoever
     asks (a token resolves only among these)."""
     ranked = network().ranked(Profile.of_case(case), exclude=case.UID())
-    return [uid for uid, _score in ranked[:ELSEWHERE_MAX]]
+    return [uid for uid, _score in ranked[:CANDIDATE_MAX]]
+
+
+def _item(brain, score, profile, other, hpo) -> dict:
+    return {
+        "uid": brain.UID,
+        "case_id": brain.Title,
+        "title": brain.case_nickname or brain.Title,
+        "url": brain.getURL(),
+        "state": brain.review_state,
+        "score": score,
+        "shared_hpo": _named(shared_terms(profile.hpo, other.hpo, hpo), hpo_index()),
+        "shared_orpha": _named(
+            [c for c in profile.orpha if c in other.orpha], orpha_index()
+        ),
+        "shared_icd10": _named(
+            [c for c in profile.icd10 if c in other.icd10], icd10_index()
+        ),
+    }
 
 
 def similar_cases(case, limit: int = 5, request=None) -> dict:
@@ -477,9 +497,9 @@ def similar_cases(case, limit: int = 5, request=None) -> dict:
     net = network()
     profile = Profile.of_case(case)
     source = case.UID()
-    ranked = net.ranked(profile, exclude=source)
-    items, visible = [], set()
-    chunk = max(ELSEWHERE_MAX, limit * 4)
+    ranked = net.ranked(profile, exclude=source)[:CANDIDATE_MAX]
+    items, hidden = [], []
+    chunk = 50
     for start in range(0, len(ranked), chunk):
         part = ranked[start : start + chunk]
         # The user's own permissions: only cases they may view come back.
@@ -490,36 +510,16 @@ def similar_cases(case, limit: int = 5, request=None) -> dict:
             )
             if _current(catalog, b)
         }
-        visible.update(brains)
         for uid, score in part:
             brain = brains.get(uid)
-            if brain is None or len(items) >= limit:
-                continue
-            other = net.profiles[net.position[uid]]
-            items.append(
-                {
-                    "uid": uid,
-                    "case_id": brain.Title,
-                    "title": brain.case_nickname or brain.Title,
-                    "url": brain.getURL(),
-                    "state": brain.review_state,
-                    "score": score,
-                    "shared_hpo": _named(
-                        shared_terms(profile.hpo, other.hpo, net.hpo), hpo_index()
-                    ),
-                    "shared_orpha": _named(
-                        [c for c in profile.orpha if c in other.orpha], orpha_index()
-                    ),
-                    "shared_icd10": _named(
-                        [c for c in profile.icd10 if c in other.icd10], icd10_index()
-                    ),
-                }
-            )
-        # The first chunk holds every candidate for "elsewhere" (chunk >=
-        # ELSEWHERE_MAX), so once the items are found the rest is not asked.
-        if len(items) >= limit:
+            if brain is None:
+                if len(hidden) < ELSEWHERE_MAX:
+                    hidden.append(uid)
+            elif len(items) < limit:
+                other = net.profiles[net.position[uid]]
+                items.append(_item(brain, score, profile, other, net.hpo))
+        if len(items) >= limit and len(hidden) >= ELSEWHERE_MAX:
             break
-    hidden = [uid for uid, _s in ranked[:ELSEWHERE_MAX] if uid not in visible]
     return {
         "items": items,
         "elsewhere": {
