@@ -50,133 +50,30 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PASSWORD = "bench-secret-123"  # noqa: S105 - throwaway site on loopback
 
-LOADER = r"""
-import json
-import os
-import random
-import time
-
-import transaction
+LOADER = Path(__file__).resolve().parent / "scale_load.py"
+# Adds indexes of later code to a database loaded before it (run before
+# serving a kept data directory).
+UPGRADE = """
 from AccessControl.SecurityManagement import newSecurityManager
-from DateTime import DateTime
-from plone import api
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
-
-from cpms.cases.case_id import create_case
-
-COUNT = int(os.environ["BENCH_CASES"])
-ITEMS = int(os.environ["BENCH_ITEMS"])
-OUT = os.environ["BENCH_OUT"]
-PASSWORD = os.environ["BENCH_PASSWORD"]
-STATES = ["draft"] * 10 + ["submitted"] * 15 + ["in_discussion"] * 40 + ["closed"] * 35
-ORPHA = ["ORPHA:93930", "ORPHA:93100", "ORPHA:1656", "ORPHA:2301", "ORPHA:93112"]
-ICD10 = ["Q64.1", "Q62.1", "N31.9", "Q64.7"]
-HPO = ["HP:0000252", "HP:0000010", "HP:0000020", "HP:0000126", "HP:0001250"]
+import transaction
+from cpms.upgrades.v20261202037 import upgrade
 
 app = makerequest(app)  # noqa: F821 - bound by zconsole
-admin = app.acl_users.getUserById("admin")
-newSecurityManager(None, admin.__of__(app.acl_users))
+newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
 portal = app["cpms"]
 setSite(portal)
-random.seed(4)
-
-catalog = api.portal.get_tool("portal_catalog")
-existing = len(catalog.unrestrictedSearchResults(portal_type="Case"))
-clinicians = [f"clin{i}" for i in range(50)]
-experts = [f"exp{i}" for i in range(100)]
-if api.user.get(userid="coord") is None:
-    for userid in [*clinicians, *experts]:
-        api.user.create(
-            username=userid, email=f"{userid}@example.invalid", password=PASSWORD,
-            roles=["Member", "Healthcare Professional"],
-        )
-    api.user.create(
-        username="coord", email="coord@example.invalid", password=PASSWORD,
-        roles=["Member", "Coordinator"],
-    )
-    area = api.content.create(
-        container=portal["network"], type="ExpertiseArea", id="bench-area",
-        title="Bench area", workstream="Bench",
-    )
-    api.content.create(
-        container=portal["network"], type="HealthcareProvider", id="bench-hcp",
-        title="Bench hospital", country="AT", city="Graz",
-        expertise_areas=[area.UID()],
-    )
-    transaction.commit()
-area = portal["network"]["bench-area"]
-provider = portal["network"]["bench-hcp"]
-wf_tool = api.portal.get_tool("portal_workflow")
-workflow = wf_tool.getWorkflowById("cpms_case_workflow")
-order = ("draft", "submitted", "in_discussion", "closed")
-start = time.perf_counter()
-for number in range(existing, COUNT):
-    owner = random.choice(clinicians)
-    with api.env.adopt_user(username=owner):
-        case = create_case(
-            portal["cases"], nickname=f"Bench {number}", sex="female",
-            year_of_birth=2010, referring_hcp=provider.UID(),
-            referring_clinician=owner, urgent=random.random() < 0.1,
-            expertise_area=area.UID(), clinical_summary="Synthetic case.",
-            clinical_question="Synthetic question?",
-            orpha_codes=random.sample(ORPHA, 1), icd10_codes=random.sample(ICD10, 1),
-            hpo_terms=random.sample(HPO, 2),
-        )
-        api.content.create(
-            container=case, type="ConsentRecord", title="Care consent", kind="care",
-            consent_language="de", consent_version="1.0",
-            consent_date=DateTime("2026-01-01").asdatetime().date(),
-        )
-    state = random.choice(STATES)
-    members = []
-    if state != "draft":
-        lead = "exp0" if number % 10 == 0 else random.choice(experts)
-        case.manage_setLocalRoles(lead, ["Panel Lead"])
-        members = [m for m in random.sample(experts, 4) if m != lead]
-        for member in members:
-            case.manage_setLocalRoles(member, ["Panel Member"])
-    days_ago = random.randint(1, 1500)
-    for step, name in enumerate(order[1 : order.index(state) + 1]):
-        wf_tool.setStatusOf(
-            "cpms_case_workflow", case,
-            {"action": name, "review_state": name, "actor": owner, "comments": "",
-             "time": DateTime() - days_ago + step * random.randint(3, 30)},
-        )
-        workflow.updateRoleMappingsFor(case)
-        if name == "in_discussion":
-            # The panel members write while the case is in discussion.
-            for author in members[:ITEMS]:
-                with api.env.adopt_user(username=author):
-                    api.content.create(
-                        container=case, type="Contribution", title="Opinion",
-                        text="Synthetic contribution.",
-                    )
-    workflow.updateRoleMappingsFor(case)
-    case.reindexObject()
-    case.reindexObjectSecurity()
-    if number % 500 == 499:
-        transaction.commit()
-        print(f"  {number + 1} cases ({time.perf_counter() - start:.0f} s)", flush=True)
+upgrade(portal.portal_setup)  # does nothing when the indexes are there
 transaction.commit()
-sample = catalog.unrestrictedSearchResults(
-    portal_type="Case", review_state="in_discussion", sort_limit=1
-)[0]
-json.dump(
-    {"cases": len(catalog.unrestrictedSearchResults(portal_type="Case")),
-     "sample_case": sample.getPath()},
-    open(OUT, "w"),
-)
-print(f"loaded {COUNT - existing} cases in {time.perf_counter() - start:.0f} s")
-app._p_jar.db().close()
 """
 
 LUA = """
 done = function(summary, latency, requests)
-  io.write(string.format("BENCH %d %d %d %.1f %.1f %.1f\\n",
+  io.write(string.format("BENCH %d %d %d %.1f %.1f %.1f %d\\n",
     summary.requests, summary.errors.status, summary.duration,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000))
+    latency:percentile(99) / 1000, summary.errors.timeout))
 end
 """
 
@@ -192,7 +89,8 @@ def zconsole(conf, script, env, quiet=False):
 
 def wrk(url, seconds, connections, lua, user=None, accept=None):
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s"]
-    command += ["-s", str(lua)]
+    # A slow page must count with its time, not as a timeout (wrk's is 2 s).
+    command += ["--timeout", "120s", "-s", str(lua)]
     if user:
         token = base64.b64encode(f"{user}:{PASSWORD}".encode()).decode()
         command += ["-H", f"Authorization: Basic {token}"]
@@ -201,11 +99,19 @@ def wrk(url, seconds, connections, lua, user=None, accept=None):
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
-    requests_, errors, duration_us, p50, p95, p99 = re.search(
-        r"BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", output
+    found = re.search(
+        r"BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", output
     ).groups()
+    requests_, errors, duration_us, p50, p95, p99, timeouts = found
     rate = int(requests_) / (int(duration_us) / 1e6)
-    return rate, float(p50), float(p95), float(p99), int(errors)
+    return {
+        "rate": rate,
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "errors": int(errors) + int(timeouts),
+        "requests": int(requests_),
+    }
 
 
 def rss_mb(pid):
@@ -213,6 +119,198 @@ def rss_mb(pid):
     current = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
     peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
     return current, peak
+
+
+def load_average() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def instance_env(work: Path, port: int) -> dict:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CPMS_")},
+        "CPMS_INSTANCE_ETC": str(work / "etc"),
+        "CPMS_DATA_DIR": str(work / "var"),
+        "CPMS_PORT": str(port),
+        "CPMS_ADMIN_PASSWORD": PASSWORD,
+        "CPMS_DEMO": "0",
+    }
+
+
+def render(work: Path) -> dict:
+    env = instance_env(work, free_port())
+    subprocess.run(
+        [BIN / "python", ROOT / "scripts/render_instance.py"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return env
+
+
+def load(work: Path, env: dict, args) -> dict:
+    """Sites (first time), then cases up to ``args.cases``; the loader's facts."""
+    conf = work / "etc" / "zope.conf"
+    if not (work / "var" / "filestorage" / "Data.fs").exists():
+        print(f"Sites in {work} ...", flush=True)
+        zconsole(conf, ROOT / "scripts/create_site.py", env, quiet=True)
+        (work / "stock_site.py").write_text(STOCK_SITE)
+        zconsole(conf, work / "stock_site.py", env, quiet=True)
+    facts = work / "loaded.json"
+    zconsole(
+        conf,
+        LOADER,
+        {
+            **env,
+            "BENCH_CASES": str(args.cases),
+            "BENCH_ITEMS": str(args.items_per_case),
+            "BENCH_MODE": args.mode,
+            "BENCH_OUT": str(facts),
+            "BENCH_PASSWORD": PASSWORD,
+            "BENCH_SNAPSHOTS": ",".join(str(n) for n in args.snapshots),
+        },
+    )
+    return json.loads(facts.read_text()) if facts.exists() else {}
+
+
+SAMPLE = """
+import json, os
+from zope.component.hooks import setSite
+portal = app["cpms"]  # noqa: F821 - bound by zconsole
+setSite(portal)
+catalog = portal.portal_catalog
+sample = catalog.unrestrictedSearchResults(
+    portal_type="Case", review_state="in_discussion", sort_limit=1)[0]
+json.dump({"cases": len(catalog.unrestrictedSearchResults(portal_type="Case")),
+           "sample_case": sample.getPath()}, open(os.environ["BENCH_OUT"], "w"))
+"""
+
+
+def scenarios(base: str, sample_case: str) -> list:
+    site = f"{base}/cpms"
+    api = f"{site}/++api++"
+    json_ = "application/json"
+    return [
+        ("My cases, a clinician", f"{site}/@@my-cases", "clin1", None),
+        ("My cases, busy lead (exp0)", f"{site}/@@my-cases", "exp0", None),
+        ("REST @my-cases, busy lead", f"{api}/@my-cases", "exp0", json_),
+        ("Case workspace", base + sample_case, "coord", None),
+        (
+            "REST search by code",
+            f"{api}/@search?portal_type=Case&case_codes=ORPHA%3A93930",
+            "coord",
+            json_,
+        ),
+        (
+            "REST search by state",
+            f"{api}/@search?portal_type=Case&review_state=in_discussion",
+            "coord",
+            json_,
+        ),
+        (
+            "REST @coordinator-dashboard",
+            f"{api}/@coordinator-dashboard",
+            "coord",
+            json_,
+        ),
+        (
+            "Coordinator dashboard page",
+            f"{site}/@@coordinator-dashboard",
+            "coord",
+            None,
+        ),
+        ("Front page, anonymous", site, None, None),
+        ("Stock Plone front page", f"{base}/stock", None, None),
+    ]
+
+
+def measure(work: Path, args, lua: Path) -> dict:
+    """Serve ``work``'s database with runwsgi and run every scenario."""
+    env = render(work)
+    conf = work / "etc" / "zope.conf"
+    (work / "upgrade.py").write_text(UPGRADE)
+    zconsole(conf, work / "upgrade.py", env)
+    (work / "sample.py").write_text(SAMPLE)
+    zconsole(conf, work / "sample.py", {**env, "BENCH_OUT": str(work / "sample.json")})
+    facts = json.loads((work / "sample.json").read_text())
+    base = f"http://127.0.0.1:{env['CPMS_PORT']}"
+    zope = subprocess.Popen(
+        [BIN / "runwsgi", work / "etc" / "zope.ini"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results = {"cases": facts["cases"], "rows": {}}
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                if requests.get(f"{base}/cpms/@@ok", timeout=(2, 120)).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or zope.poll() is not None:
+                sys.exit("Zope did not start")
+            time.sleep(0.5)
+        print(
+            f"\n{facts['cases']} cases ({work}), {args.connections} users, "
+            f"{args.seconds:.0f} s each\n"
+            f"{'scenario':30s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} "
+            f"{'p99 ms':>8s} {'errors':>6s} {'load':>13s}",
+            flush=True,
+        )
+        for label, url, user, accept in scenarios(base, facts["sample_case"]):
+            auth = (user, PASSWORD) if user else None
+            headers = {"Accept": accept} if accept else {}
+            warm = requests.get(url, auth=auth, headers=headers, timeout=300)
+            if warm.status_code != 200:
+                print(f"{label:30s} answers {warm.status_code}: skipped", flush=True)
+                continue
+            row = wrk(url, args.seconds, args.connections, lua, user, accept)
+            row["load"] = load_average()
+            results["rows"][label] = row
+            print(
+                f"{label:30s} {row['rate']:7.1f} {row['p50']:8.1f} {row['p95']:8.1f} "
+                f"{row['p99']:8.1f} {row['errors']:6d} {row['load']:>13s}",
+                flush=True,
+            )
+        rows = results["rows"]
+        if "Front page, anonymous" in rows and "Stock Plone front page" in rows:
+            ratio = (
+                rows["Front page, anonymous"]["rate"]
+                / (rows["Stock Plone front page"]["rate"])
+            )
+            results["front_ratio"] = ratio
+            print(f"front page / stock Plone: {ratio:.2f}x")
+        current, peak = rss_mb(zope.pid)
+        results["rss"] = (current, peak)
+        size = (work / "var" / "filestorage" / "Data.fs").stat().st_size / 2**20
+        print(
+            f"Zope resident memory: {current:.0f} MB now, {peak:.0f} MB peak; "
+            f"Data.fs {size:.0f} MB; load average {load_average()}",
+            flush=True,
+        )
+    finally:
+        zope.terminate()
+        zope.wait(60)
+    return results
+
+
+def growth(measured: list):
+    """p95 and memory of each size next to the first (smallest) one."""
+    first = measured[0]
+    print(f"\nGrowth against {first['cases']} cases (p95; stock page's req/s ratio)")
+    for later in measured[1:]:
+        factor = later["cases"] / max(first["cases"], 1)
+        print(f"{later['cases']} cases ({factor:.0f}x):")
+        for label, row in later["rows"].items():
+            before = first["rows"].get(label)
+            if before:
+                print(
+                    f"  {label:30s} p95 {before['p95']:8.1f} -> {row['p95']:8.1f} ms"
+                    f" ({row['p95'] / max(before['p95'], 0.1):5.1f}x)"
+                )
+        before, after = first["rss"][1], later["rss"][1]
+        print(f"  resident memory (peak) {before:.0f} -> {after:.0f} MB")
 
 
 def main():
@@ -223,127 +321,58 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the data")
+    parser.add_argument(
+        "--mode",
+        choices=("bulk", "portal", "verify"),
+        default="bulk",
+        help="bulk loader (default), the portal's slow path, or only compare "
+        "one case made each way",
+    )
+    parser.add_argument(
+        "--snapshots",
+        type=int,
+        nargs="*",
+        default=[],
+        help="copy the database at these case counts to <data-dir>/var-<n>",
+    )
+    parser.add_argument("--load-only", action="store_true")
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        nargs="+",
+        help="measure these directories as they are (each holds etc/ and var/"
+        " of a loaded site, e.g. a snapshot) instead of loading",
+    )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.load_only:
         sys.exit("wrk not found: apt-get install wrk (make bench installs it)")
+    print(f"{os.cpu_count()} CPUs, load average {load_average()}", flush=True)
 
     work = args.data_dir or Path(tempfile.mkdtemp(prefix="cpms-scale-"))
     work.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CPMS_")},
-        "CPMS_INSTANCE_ETC": str(work / "etc"),
-        "CPMS_DATA_DIR": str(work / "var"),
-        "CPMS_PORT": str(port),
-        "CPMS_ADMIN_PASSWORD": PASSWORD,
-        "CPMS_DEMO": "0",
-    }
-    zope = None
+    lua = work / "percentiles.lua"
+    lua.write_text(LUA)
     try:
-        subprocess.run(
-            [BIN / "python", ROOT / "scripts/render_instance.py"], env=env, check=True
-        )
-        conf = work / "etc" / "zope.conf"
-        print(f"Sites in {work} ...", flush=True)
-        zconsole(conf, ROOT / "scripts/create_site.py", env, quiet=True)
-        (work / "stock_site.py").write_text(STOCK_SITE)
-        zconsole(conf, work / "stock_site.py", env, quiet=True)
-        (work / "loader.py").write_text(LOADER)
-        facts = work / "loaded.json"
+        if args.measure:
+            measured = [measure(directory, args, lua) for directory in args.measure]
+            measured.sort(key=lambda r: r["cases"])
+            if len(measured) > 1:
+                growth(measured)
+            return
+        env = render(work)
         started = time.perf_counter()
-        zconsole(
-            conf,
-            work / "loader.py",
-            {
-                **env,
-                "BENCH_CASES": str(args.cases),
-                "BENCH_ITEMS": str(args.items_per_case),
-                "BENCH_OUT": str(facts),
-                "BENCH_PASSWORD": PASSWORD,
-            },
-        )
-        loaded = json.loads(facts.read_text())
-        print(f"{loaded['cases']} cases ({time.perf_counter() - started:.0f} s)")
-        data_fs = work / "var" / "filestorage" / "Data.fs"
-        print(f"Data.fs {data_fs.stat().st_size / 2**20:.0f} MB")
-
-        zope = subprocess.Popen(
-            [BIN / "runwsgi", work / "etc" / "zope.ini"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        site = f"{base}/cpms"
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if requests.get(f"{site}/@@ok", timeout=(2, 120)).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit("Zope did not start")
-            time.sleep(0.5)
-
-        case_url = base + loaded["sample_case"]
-        scenarios = [
-            ("My cases, a clinician", f"{site}/@@my-cases", "clin1", None),
-            ("My cases, busy lead (exp0)", f"{site}/@@my-cases", "exp0", None),
-            ("Case workspace", case_url, "coord", None),
-            (
-                "REST search by code",
-                f"{site}/++api++/@search?portal_type=Case&SearchableText=ORPHA%3A93930",
-                "coord",
-                "application/json",
-            ),
-            (
-                "REST search by state",
-                f"{site}/++api++/@search?portal_type=Case&review_state=in_discussion",
-                "coord",
-                "application/json",
-            ),
-            (
-                "@coordinator-dashboard",
-                f"{site}/++api++/@coordinator-dashboard",
-                "coord",
-                "application/json",
-            ),
-            ("Front page, anonymous", site, None, None),
-            ("Stock Plone front page", f"{base}/stock", None, None),
-        ]
-        lua = work / "percentiles.lua"
-        lua.write_text(LUA)
+        facts = load(work, env, args)
+        if args.mode == "verify":
+            return
         print(
-            f"\n{loaded['cases']} cases, {args.connections} users, "
-            f"{args.seconds:.0f} s each\n"
-            f"{'scenario':32s} {'req/s':>8s} {'p50 ms':>8s} {'p95 ms':>8s} "
-            f"{'p99 ms':>8s} {'non-2xx':>8s}"
+            f"{facts.get('cases')} cases, {facts.get('objects')} catalogued objects "
+            f"({time.perf_counter() - started:.0f} s; this run loaded "
+            f"{facts.get('loaded')} at {facts.get('rate')} cases/s)",
+            flush=True,
         )
-        rates = {}
-        for label, url, user, accept in scenarios:
-            auth = (user, PASSWORD) if user else None
-            headers = {"Accept": accept} if accept else {}
-            warm = requests.get(url, auth=auth, headers=headers, timeout=300)
-            if warm.status_code != 200:
-                print(f"{label:32s} answers {warm.status_code}: skipped")
-                continue
-            rate, p50, p95, p99, errors = wrk(
-                url, args.seconds, args.connections, lua, user, accept
-            )
-            rates[label] = rate
-            print(
-                f"{label:32s} {rate:8.1f} {p50:8.1f} {p95:8.1f} {p99:8.1f} {errors:8d}"
-            )
-        if "Front page, anonymous" in rates and "Stock Plone front page" in rates:
-            ratio = rates["Front page, anonymous"] / rates["Stock Plone front page"]
-            print(f"front page / stock Plone: {ratio:.2f}x")
-        current, peak = rss_mb(zope.pid)
-        print(f"Zope resident memory: {current:.0f} MB now, {peak:.0f} MB peak")
+        if not args.load_only:
+            measure(work, args, lua)
     finally:
-        if zope is not None:
-            zope.terminate()
-            zope.wait(30)
         if not args.keep and args.data_dir is None:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -10,7 +10,7 @@ from Products.CMFCore.indexing import processQueue
 from ZODB.Connection import Connection
 
 from cpms.cases.case_id import create_case
-from cpms.upgrades.v20261202037 import INDEX
+from cpms.upgrades.v20261202037 import INDEXES
 from cpms.upgrades.v20261202037 import upgrade
 
 
@@ -98,19 +98,29 @@ def test_rest_search_by_code_wakes_no_case(portal, make, monkeypatch):
     assert "Case" in wakeups.loaded
 
 
-def test_upgrade_adds_and_fills_the_index(portal, make):
-    make("Pale Kestrel", ["ORPHA:93930"], ["Q64.1"], ["HP:0000252"])
+def test_upgrade_adds_and_fills_the_indexes(portal, make):
+    kestrel = make("Pale Kestrel", ["ORPHA:93930"], ["Q64.1"], ["HP:0000252"])
+    kestrel.urgent = True
+    kestrel.reindexObject()
     catalog = api.portal.get_tool("portal_catalog")
-    # A site made before the index.
-    catalog.delIndex(INDEX)
-    assert INDEX not in catalog.indexes()
+    # A site made before the indexes.
+    for name in INDEXES:
+        catalog.delIndex(name)
+    assert not set(INDEXES) & set(catalog.indexes())
+    # ... and the BooleanIndex case_urgent reading no attribute.
+    catalog._catalog.getIndex("case_urgent").indexed_attrs = []
+    catalog.manage_reindexIndex(ids=["case_urgent"])
+    assert len(catalog(portal_type="Case", case_urgent=True)) == 0
 
     upgrade(api.portal.get_tool("portal_setup"))
 
-    assert INDEX in catalog.indexes()
-    assert catalog.Indexes[INDEX].meta_type == "KeywordIndex"
+    assert {name: catalog.Indexes[name].meta_type for name in INDEXES} == {
+        "case_codes": "KeywordIndex",
+        "case_panel_opened": "DateIndex",
+    }
     brains = catalog(portal_type="Case", case_codes="HP:0000252")
     assert [b.case_nickname for b in brains] == ["Pale Kestrel"]
+    assert len(catalog(portal_type="Case", case_urgent=True)) == 1
     # Run twice: nothing changes.
     upgrade(api.portal.get_tool("portal_setup"))
     assert len(catalog(portal_type="Case", case_codes="Q64.1")) == 1

@@ -19,6 +19,7 @@ from statistics import median
 
 from DateTime import DateTime
 from plone import api
+from plone.memoize import ram
 
 from cpms import _
 from cpms.cases import states
@@ -59,6 +60,30 @@ class ItemFacts:
     contributions: int = 0
     contributors: set[str] = field(default_factory=set)
     report_signed: bool = False
+
+
+# Rows of a dashboard list shown at once (pages and REST), unless asked.
+BATCH_SIZE = 50
+
+
+def batch_parameters(form, *starts: str) -> dict:
+    """``b_size`` (``BATCH_SIZE`` by default, -1 for all) and the given start
+    parameters from a request's form, as whole numbers from 0; a
+    ``ValueError`` naming the parameter otherwise."""
+    found = {}
+    for name in ("b_size", *starts):
+        text = str(form.get(name, "")).strip()
+        if name == "b_size" and text in ("", "-1"):
+            found[name] = BATCH_SIZE if text == "" else None
+        elif text == "":
+            found[name] = 0
+        elif text.isascii() and text.isdigit():
+            found[name] = int(text)
+        else:
+            raise ValueError(name)
+    if found["b_size"] == 0:
+        raise ValueError("b_size")
+    return found
 
 
 def item_facts(brains) -> dict[str, ItemFacts]:
@@ -126,7 +151,15 @@ def _state_rank(state: str) -> int:
     return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
 
 
-def my_cases(userid: str) -> dict:
+def my_cases(userid: str, b_start: int = 0, b_size: int | None = None) -> dict:
+    """The user's cases, sorted; ``items`` holds rows ``b_start`` to
+    ``b_start + b_size`` (all when ``b_size`` is None).
+
+    The order and the counts need every case's state, roles and urgency
+    (catalog metadata) and, for the open panels the user sits on, what their
+    items say; a full row (URL, titles, dates) is built only for the rows
+    shown: a busy panel lead holds a role on thousands of cases.
+    """
     catalog = api.portal.get_tool("portal_catalog")
     now = DateTime()
     # Cases where the user (or a group of theirs) holds a local role that
@@ -142,43 +175,80 @@ def my_cases(userid: str) -> dict:
     brains = catalog.unrestrictedSearchResults(
         portal_type="Case", allowedRolesAndUsers=tokens
     )
-    facts = item_facts(brains)
-    rows = [_row(b, now, facts[b.getPath()], userid) for b in brains]
+    entries = []
+    for brain in brains:
+        roles = set(dict(brain.case_roles or ()).get(userid, ()))
+        entries.append((brain, roles))
+    # Only an open panel can wait on a user for what its items say.
+    facts = item_facts(
+        [b for b, _r in entries if b.review_state == states.IN_DISCUSSION]
+    )
+    keyed = []
+    for brain, roles in entries:
+        item = facts.get(brain.getPath()) or ItemFacts()
+        waiting = waiting_on(brain, userid, roles, item)
+        created = brain.created
+        keyed.append((brain, roles, item, waiting, created))
     # Urgent first, then what waits on me, then by state and newest first.
-    rows.sort(key=lambda r: r["created"] or "", reverse=True)
-    rows.sort(
-        key=lambda r: (
-            not r["urgent"],
-            not r["waiting_on_you"],
-            _state_rank(r["review_state"]),
+    keyed.sort(
+        key=lambda e: e[4].timeTime() if isinstance(e[4], DateTime) else 0,
+        reverse=True,
+    )
+    keyed.sort(
+        key=lambda e: (
+            not e[0].case_urgent,
+            not e[3],
+            _state_rank(e[0].review_state),
         )
     )
     by_state = {}
-    for row in rows:
-        by_state.setdefault(row["review_state"], 0)
-        by_state[row["review_state"]] += 1
+    for brain, *_rest in keyed:
+        by_state.setdefault(brain.review_state, 0)
+        by_state[brain.review_state] += 1
+    shown = keyed[b_start : None if b_size is None else b_start + b_size]
+    rows = []
+    for brain, roles, item, waiting, _created in shown:
+        row = _row(brain, now, item)
+        row["roles"] = sorted(roles)
+        row["waiting_on_you"] = waiting
+        rows.append(row)
     return {
         "userid": userid,
-        "items_total": len(rows),
+        "items_total": len(keyed),
+        "b_start": b_start,
+        "b_size": b_size,
         "by_state": by_state,
-        "waiting_on_you": sum(1 for r in rows if r["waiting_on_you"]),
+        "waiting_on_you": sum(1 for e in keyed if e[3]),
         "items": rows,
     }
 
 
-def coordinator() -> dict:
+def _urgent_first(sort_on: str, b_start: int, b_size: int | None, **query):
+    """Cases of ``query`` (filtered by View), urgent ones first, each group
+    sorted by an index; the brains of rows ``b_start`` to ``b_start +
+    b_size`` and the total. The catalog sorts the record ids by the index
+    and reads no case's metadata but those of the rows asked for."""
     catalog = api.portal.get_tool("portal_catalog")
-    now = DateTime()
-    in_discussion = catalog.searchResults(
-        portal_type="Case", review_state=states.IN_DISCUSSION
-    )
-    facts = item_facts(in_discussion)
-    open_panels = [_row(b, now, facts[b.getPath()]) for b in in_discussion]
-    open_panels.sort(key=lambda r: (not r["urgent"], -(r["days_open"] or 0)))
-    submitted = catalog.searchResults(portal_type="Case", review_state=states.SUBMITTED)
-    facts = item_facts(submitted)
-    waiting = [_row(b, now, facts[b.getPath()]) for b in submitted]
-    waiting.sort(key=lambda r: (not r["urgent"], r["created"] or ""))
+    limit = None if b_size is None else b_start + b_size
+    parts = [
+        catalog.searchResults(
+            portal_type="Case",
+            case_urgent=urgent,
+            sort_on=sort_on,
+            sort_limit=limit,
+            **query,
+        )
+        for urgent in (True, False)
+    ]
+    total = sum(getattr(p, "actual_result_count", None) or len(p) for p in parts)
+    brains = [brain for part in parts for brain in part[:limit]]
+    return brains[b_start:limit], total
+
+
+def _closure_days() -> list[float]:
+    """Days from submission (else creation) to closure of every closed or
+    archived case the user may see."""
+    catalog = api.portal.get_tool("portal_catalog")
     durations = []
     for brain in catalog.searchResults(
         portal_type="Case", review_state=(states.CLOSED, states.ARCHIVED)
@@ -187,6 +257,57 @@ def coordinator() -> dict:
         end = brain.case_closed
         if isinstance(start, DateTime) and isinstance(end, DateTime):
             durations.append(end - start)
+    return durations
+
+
+def _closure_key(method):
+    # Recomputed whenever the catalog changed (its counter moves with every
+    # indexing) or for another reader (what they may see differs).
+    # The sizes make a stale hit unlikely where the counter itself comes
+    # back (a transaction aborted after indexing).
+    catalog = api.portal.get_tool("portal_catalog")
+    user = api.user.get_current()
+    closed = catalog.searchResults(
+        portal_type="Case", review_state=(states.CLOSED, states.ARCHIVED)
+    )
+    return (
+        catalog.getCounter(),
+        len(catalog),
+        len(closed),
+        user.getId(),
+        tuple(sorted(user.getRolesInContext(catalog))),
+    )
+
+
+@ram.cache(_closure_key)
+def closure_summary() -> tuple[int, float | None]:
+    """(closed cases, median days to closure): reading the dates of every
+    closed case is the one part of the dashboard that grows with the
+    network's whole history, and it changes only when a case does."""
+    durations = _closure_days()
+    return len(durations), (round(median(durations), 1) if durations else None)
+
+
+def coordinator(
+    b_start: int = 0, b_size: int | None = None, waiting_b_start: int = 0
+) -> dict:
+    """Open panels (urgent first, longest open first) and cases waiting for a
+    panel (urgent first, oldest first), ``b_size`` rows of each from
+    ``b_start`` and ``waiting_b_start`` (all when ``b_size`` is None), with
+    their totals; counts by state; the median time to closure."""
+    catalog = api.portal.get_tool("portal_catalog")
+    now = DateTime()
+    in_discussion, open_total = _urgent_first(
+        "case_panel_opened", b_start, b_size, review_state=states.IN_DISCUSSION
+    )
+    facts = item_facts(in_discussion)
+    open_panels = [_row(b, now, facts[b.getPath()]) for b in in_discussion]
+    submitted, waiting_total = _urgent_first(
+        "created", waiting_b_start, b_size, review_state=states.SUBMITTED
+    )
+    facts = item_facts(submitted)
+    waiting = [_row(b, now, facts[b.getPath()]) for b in submitted]
+    closed_count, median_days = closure_summary()
     # Counted by the indexes alone: len() of a result wakes no brain.
     counts = {}
     for state in catalog.uniqueValuesFor("review_state"):
@@ -197,7 +318,12 @@ def coordinator() -> dict:
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "by_state": counts,
         "open_panels": open_panels,
+        "open_panels_total": open_total,
         "waiting_for_panel": waiting,
-        "closed_count": len(durations),
-        "median_days_to_closure": round(median(durations), 1) if durations else None,
+        "waiting_for_panel_total": waiting_total,
+        "b_start": b_start,
+        "waiting_b_start": waiting_b_start,
+        "b_size": b_size,
+        "closed_count": closed_count,
+        "median_days_to_closure": median_days,
     }

@@ -38,6 +38,13 @@ def local_roles_changed(case, event):
     case.reindexObject(idxs=["case_people"])
 
 
+def case_transitioned(case, event):
+    """The coordinator dashboard sorts open panels by when they opened: a
+    DateIndex that Plone's workflow tool does not reindex (it updates the
+    state's index and the metadata only)."""
+    case.reindexObject(idxs=["case_panel_opened"])
+
+
 def guests_changed(case, event):
     """A guest grant was given, moved or ended (by any path): the dashboards
     list a case's people, guests included, from the case_people index."""

@@ -2,6 +2,7 @@
 dashboards (the panel page is browser/panel.py)."""
 
 from plone import api
+from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 
@@ -71,9 +72,40 @@ ROLE_TITLES = {
 }
 
 
+class _Rows(list):
+    """The rows of one batch, standing for all of them: plone.batching reads
+    the total from ``actual_result_count`` and takes the rows as they are."""
+
+    def __init__(self, rows, total):
+        super().__init__(rows)
+        self.actual_result_count = total
+
+
+def _batch_of(form, *starts):
+    """The page's batch parameters; a bad value shows the first rows."""
+    try:
+        return dashboard.batch_parameters(form, *starts)
+    except ValueError:
+        return {"b_size": dashboard.BATCH_SIZE, **dict.fromkeys(starts, 0)}
+
+
+def _batch(rows, total, size, start, start_name="b_start"):
+    batch = Batch(_Rows(rows, total), size or max(total, 1), start)
+    batch.b_start_str = start_name
+    return batch
+
+
 class MyCasesView(BrowserView):
+    """Shows ``dashboard.BATCH_SIZE`` cases at a time (a busy panel lead
+    holds a role on thousands), with Plone's batch navigation."""
+
     def data(self):
-        return dashboard.my_cases(api.user.get_current().getId())
+        found = _batch_of(self.request.form, "b_start")
+        data = dashboard.my_cases(api.user.get_current().getId(), **found)
+        data["batch"] = _batch(
+            data["items"], data["items_total"], found["b_size"], found["b_start"]
+        )
+        return data
 
     def role_titles(self):
         """A role on a case as the dashboard names it."""
@@ -81,8 +113,26 @@ class MyCasesView(BrowserView):
 
 
 class CoordinatorDashboardView(BrowserView):
+    """Open panels and waiting cases ``dashboard.BATCH_SIZE`` at a time, each
+    list with its own batch navigation."""
+
     def data(self):
-        return dashboard.coordinator()
+        found = _batch_of(self.request.form, "b_start", "waiting_b_start")
+        data = dashboard.coordinator(**found)
+        data["open_batch"] = _batch(
+            data["open_panels"],
+            data["open_panels_total"],
+            found["b_size"],
+            found["b_start"],
+        )
+        data["waiting_batch"] = _batch(
+            data["waiting_for_panel"],
+            data["waiting_for_panel_total"],
+            found["b_size"],
+            found["waiting_b_start"],
+            "waiting_b_start",
+        )
+        return data
 
     def date(self, iso: str) -> str:
         """A date of the dashboard (ISO text) in the reader's language."""
