@@ -15,6 +15,7 @@ from plone.testing.zope import Browser
 from zExceptions import Forbidden
 
 from cpms.cases import states
+from cpms.core.i18n import format_date
 from cpms.core.roles import COORDINATOR
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.roles import MEMBER
@@ -180,13 +181,13 @@ def test_coordinator_assembles_the_panel_and_each_person_is_mailed(
     _submit(coordinator, "add_guest")
     assert (
         f"Gus Outside may work on this case as a guest clinician until "
-        f"{until:%d %B %Y}" in _text(coordinator)
+        f"{format_date(until, 'en')}" in _text(coordinator)
     )
-    assert f"Guest access until {until:%d %B %Y}" in _text(coordinator)
+    assert f"Guest access until {format_date(until, 'en')}" in _text(coordinator)
     (mail,) = smtp_server.wait_for(1)
     assert mail["To"] == "gus@example.invalid"
     assert f"Guest access to case {case.case_id} (Blue Heron)" in mail["Subject"]
-    assert f"until {until:%d %B %Y}" in mail.get_content()
+    assert f"until {format_date(until, 'en')}" in mail.get_content()
 
     # Its end date is editable on the page.
     smtp_server.clear()
@@ -194,10 +195,10 @@ def test_coordinator_assembles_the_panel_and_each_person_is_mailed(
     form = _form(coordinator, "change_guest", "gus")
     form.getControl(name="until").value = later.isoformat()
     form.submit()
-    assert f"now ends on {later:%d %B %Y}" in _text(coordinator)
-    assert f"Guest access until {later:%d %B %Y}" in _text(coordinator)
+    assert f"now ends on {format_date(later, 'en')}" in _text(coordinator)
+    assert f"Guest access until {format_date(later, 'en')}" in _text(coordinator)
     (mail,) = smtp_server.wait_for(1)
-    assert f"now ends on {later:%d %B %Y}" in mail.get_content()
+    assert f"now ends on {format_date(later, 'en')}" in mail.get_content()
 
     transaction.begin()
     roles = {p["userid"]: p["roles"] for p in panel_of(case)}

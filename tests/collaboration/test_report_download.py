@@ -7,6 +7,7 @@ from plone import api
 from pypdf import PdfReader
 
 from cpms.cases import states
+from cpms.core.i18n import format_date
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from tests.collaboration.conftest import make_case
@@ -69,7 +70,7 @@ def test_signed_report_pdf(functional_portal, rest):
             "endoscopic ablation",
             "Reference Two 2025",
             "keeps the full legal and medical responsibility",
-            f"Signed by Lena Lead on {signed_on:%d %B %Y}.",
+            f"Signed by Lena Lead on {format_date(signed_on, 'en')}.",
         ):
             assert expected in text, (url, expected)
 
