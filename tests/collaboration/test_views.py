@@ -81,6 +81,16 @@ def test_meeting_and_medical_file_pages(demo_portal):
     assert "Thursday 03 December 2026, 14:00 - 15:00 (Europe/Paris)" in html
     assert meeting.video_url in html and "Emil Expert (demo)" in html
     assert "@@ics" in html
+    # The case page's timeline writes it as the meeting page does, and in
+    # the reader's language.
+    html = case.restrictedTraverse("@@view")()
+    assert "Thursday 03 December 2026, 14:00 - 15:00 (Europe/Paris)" in html
+    demo_portal.REQUEST.set("LANGUAGE", "fr")
+    try:
+        html = case.restrictedTraverse("@@view")()
+    finally:
+        demo_portal.REQUEST.set("LANGUAGE", "en")
+    assert "jeudi 03 décembre 2026, 14:00 - 15:00 (Europe/Paris)" in html
     login(demo_portal, "expert1")
     scan = api.content.create(
         container=case,

@@ -209,3 +209,17 @@ def test_enrolment_says_the_coding_names_are_english(demo_functional, language, 
     browser.open(f"{portal.absolute_url()}/@@new-case")
     assert note in " ".join(browser.contents.split())
     assert 'aria-describedby="help-hpo_terms help-coding-language"' in browser.contents
+
+
+def test_newsletter_dates_in_the_readers_language(demo_http):
+    from cpms.core.i18n import format_date
+    from cpms.demo.public import NEWSLETTERS
+
+    issued = NEWSLETTERS[0][1]
+    english = demo_http().get("/newsletter").text
+    deutsch = german(demo_http()).get("/newsletter").text
+    assert format_date(issued, "en") in english
+    assert format_date(issued, "de") in deutsch
+    assert format_date(issued, "en") not in deutsch
+    issue = german(demo_http()).get("/newsletter/issue-1").text
+    assert format_date(issued, "de") in issue

@@ -40,6 +40,7 @@ from cpms.core import permissions
 from cpms.core import roles
 from cpms.core.i18n import as_message
 from cpms.core.i18n import format_date
+from cpms.core.i18n import format_datetime
 from cpms.core.i18n import request_language
 from cpms.core.users import fullname
 
@@ -456,9 +457,11 @@ def _meeting_entry(meeting) -> Entry:
     tzname = getattr(meeting, "timezone", None) or "UTC"
     details = []
     if start is not None:
-        when = f"{start:%A %d %B %Y, %H:%M}"
+        # In the reader's language, as the meeting page and its mail write it.
+        language = request_language()
+        when = format_datetime(start, language, "EEEE dd MMMM y, HH:mm")
         if end is not None:
-            when += f" - {end:%H:%M}"
+            when += f" - {format_datetime(end, language, 'HH:mm')}"
         details.append((_("When"), f"{when} ({tzname})"))
     attendees = getattr(meeting, "attendees", None) or ()
     if attendees:

@@ -24,6 +24,8 @@ from zope.component import queryUtility
 from zope.schema.interfaces import IVocabularyFactory
 
 from cpms.core import permissions
+from cpms.core.i18n import format_date
+from cpms.core.i18n import request_language
 from cpms.public.translations import language_of
 from cpms.public.translations import pick
 from cpms.public.translations import translations
@@ -311,7 +313,7 @@ class NewsletterView(BrowserView):
                     "title": issue.Title(),
                     "number": issue.number,
                     "date": issued.isoformat(),
-                    "date_label": issued.strftime("%-d %B %Y"),
+                    "date_label": format_date(issued, request_language()),
                     "url": issue.absolute_url(),
                     "description": issue.Description(),
                     "pdf": _download_url(issue),
@@ -328,7 +330,7 @@ class NewsletterIssueView(BrowserView):
         return _issue_date(self.context).isoformat()
 
     def date_label(self) -> str:
-        return _issue_date(self.context).strftime("%-d %B %Y")
+        return format_date(_issue_date(self.context), request_language())
 
     def body(self) -> str:
         body = self.context.body
