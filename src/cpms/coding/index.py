@@ -94,11 +94,14 @@ class CodingIndex:
         return self.by_code.get(code)
 
     def search(self, text: str, limit: int = 50) -> list[Entry]:
-        """Entries whose name or synonyms contain every word of ``text``.
+        """Entries whose name or synonyms contain every word of ``text``,
+        then those that contain all words but one.
 
         A code (``HP:0000252``, ``ORPHA:558``, or its number) finds its entry.
         Best first: exact name, name starting with the text, words in the
-        name, words only in a synonym; then shorter names first.
+        name, words only in a synonym; then shorter names first. Entries
+        missing one word come after all of those (for two words, only when
+        no entry has both).
         """
         text = " ".join((text or "").split()).lower()
         if not text:
@@ -112,13 +115,15 @@ class CodingIndex:
             stem(w) for w in PUNCTUATION.sub(" ", text).split() if w not in SMALL_WORDS
         ] or text.split()
         ranked = self._ranked(text, words)
-        if not ranked and len(words) > 1:
-            # Nothing has every word: the names having all words but one
-            # ("idiopathic retroperitoneal fibrosis" finds "retroperitoneal
-            # fibrosis"), so a qualifier the list does not spell out does not
-            # hide the disease. Leaving out a short word is the smaller
+        if len(words) > 2 or (len(words) == 2 and not ranked):
+            # The names having all words but one, after every full match
+            # ("idiopathic retroperitoneal fibrosis" finds "IgG4-related
+            # retroperitoneal fibrosis"), so a qualifier the list does not
+            # spell out does not hide the disease. Two words leave one, which
+            # matches too much to list below a full match, so only when
+            # nothing has both. Leaving out a short word is the smaller
             # change, so those come first.
-            seen = set()
+            seen = {i for _, _, i in ranked}
             by_length = sorted(range(len(words)), key=lambda k: len(words[k]))
             for order, left_out in enumerate(by_length):
                 rest = words[:left_out] + words[left_out + 1 :]
