@@ -46,8 +46,7 @@ def test_create_case(manager_request, body):
     assert data["hpo_terms"] == [
         {"token": "HP:0000252", "title": "Microcephaly (HP:0000252)"}
     ]
-    # Orphanet's main name (the HPO annotations say "Bladder exstrophy")
-    assert data["orpha_codes"][0]["title"] == "Classic bladder exstrophy (ORPHA:93930)"
+    assert data["orpha_codes"][0]["title"] == "Bladder exstrophy (ORPHA:93930)"
     assert data["sex"] == {"token": "female", "title": "Female"}
 
 

