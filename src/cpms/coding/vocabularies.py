@@ -34,8 +34,9 @@ class ICodingVocabulary(IVocabularyTokenized):
 class CodingVocabulary:
     """Terms are codes (``HP:0000252``); titles are "name (code)".
 
-    ``inactive`` (ORPHA only) holds the codes the list no longer uses: they
-    are not in the vocabulary, so a field refuses them, but a case that
+    ``inactive`` (ORPHA only, and empty unless the list was built from
+    Orphanet's nomenclature pack) holds the codes the list no longer uses:
+    they are not in the vocabulary, so a field refuses them, but a case that
     already has one still shows its name, and typing one offers the code
     in its place.
     """
@@ -80,7 +81,7 @@ class CodingVocabulary:
         return [self._term(e) for e in found[:limit]]
 
     def _replacement(self, query):
-        """The active entry in place of an inactive code typed (ORPHA:202)."""
+        """The active entry in place of a retired code typed (ORPHA:nnn, nnn)."""
         if not self.inactive:
             return None
         code = "".join((query or "").split()).upper()
