@@ -8,6 +8,7 @@ at that moment (a centre does not move country).
 
 from plone import api
 from plone.indexer import indexer
+from Products.ZCatalog.ZCatalog import ZCatalog
 
 from cpms.cases.content.case import ICase
 from cpms.insights.similarity import case_phenotype_codes
@@ -26,7 +27,10 @@ def case_country(case):
     if not uid:
         return ""
     catalog = api.portal.get_tool("portal_catalog")
-    for brain in catalog.unrestrictedSearchResults(UID=uid):
+    # ZCatalog's own search, not CMF's: CMF's first processes the indexing
+    # queue, which may index this very case again from inside its indexing,
+    # before its path is registered: two records for one path.
+    for brain in ZCatalog.searchResults(catalog, UID=uid):
         centre = brain._unrestrictedGetObject()
         return (getattr(centre, "country", None) or "").upper()
     return ""

@@ -360,10 +360,12 @@ def _catalog_version(catalog):
 def _current(catalog, brain) -> bool:
     """Whether ``brain`` is the record the catalog holds for its path now.
 
-    A record whose path maps to another record is left over (seen after a
-    case was added and its transaction committed: two records of one path,
-    the older one with stale metadata); reading it would rank a case by
-    terms it no longer has.
+    A record whose path maps to another record is left over: an indexer
+    that searched the catalog while a new case was being indexed once made
+    two records of one path, the older one with stale metadata
+    (``indexers.case_country`` no longer does; tested by
+    ``tests/insights/test_catalog_records.py``). Reading such a record would
+    rank a case by terms it no longer has.
     """
     return catalog._catalog.uids.get(brain.getPath()) == brain.getRID()
 
