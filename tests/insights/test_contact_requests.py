@@ -319,3 +319,33 @@ def test_web_forms_ask_and_answer(functional_portal, smtp_server):
     assert contact.get(stored["id"])["state"] == "declined"
     mine = clara.get(f"{functional_portal.absolute_url()}/@@contact-requests")
     assert "Declined" in mine.text and b.case_id not in mine.text
+
+
+def test_erasing_a_case_erases_the_messages_about_it(
+    functional_portal,
+    smtp_server,
+    rest,  # noqa: F811
+):
+    from cpms.privacy import erasure
+
+    smtp_server.connect(functional_portal)
+    cases = _network(functional_portal)
+    a, b = cases["A"], cases["B"]
+    (token,) = _token(a)
+    written = "Our girl had the same seizures from three months on."
+    sent = rest("clara").post(
+        f"{a.absolute_url()}/@contact-requests",
+        json={"token": token, "message": written},
+    )
+    assert sent.status_code == 201, sent.text
+    (received,) = rest("otto").get("@contact-requests").json()["received"]
+    assert received["message"] == written
+    transaction.begin()
+    with api.env.adopt_user(username=SITE_OWNER_NAME):
+        erasure.erase_case(a, "patient's request")
+    transaction.commit()
+    (mine,) = rest("clara").get("@contact-requests").json()["sent"]
+    (received,) = rest("otto").get("@contact-requests").json()["received"]
+    assert mine["message"] == received["message"] == erasure.TOMBSTONE
+    # The request itself stays, still waiting for otto's answer.
+    assert received["state"] == "pending" and received["case"]["case_id"] == b.case_id

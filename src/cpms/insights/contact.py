@@ -39,6 +39,7 @@ from datetime import datetime
 
 from AccessControl import getSecurityManager
 from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOTreeSet
 from persistent.mapping import PersistentMapping
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -54,6 +55,7 @@ from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import email_of
 from cpms.core.users import fullname
 from cpms.core.validation import identifier_refusal
+from cpms.insights import similarity
 from cpms.insights import tokens
 from cpms.network.content.healthcare_provider import provider_group_id
 
@@ -96,17 +98,60 @@ class ContactRequestError(Exception):
 # --- the store ----------------------------------------------------------------
 
 
-def _store(create: bool = False):
+def _store(create: bool = False, name: str = ""):
+    """The requests by id (``name`` empty), or one of the indexes
+    (``requester``, ``source``, ``target``): key -> the ids of its requests."""
     annotations = IAnnotations(api.portal.get())
-    store = annotations.get(KEY)
+    key = f"{KEY}.{name}" if name else KEY
+    store = annotations.get(key)
     if store is None and create:
-        store = annotations[KEY] = OOBTree()
+        store = annotations[key] = OOBTree()
     return store
+
+
+# Which field of a request each index is keyed by.
+INDEXES = {"requester": "requester", "source": "source_uid", "target": "target_uid"}
+
+
+def _add(stored) -> None:
+    _store(create=True)[stored["id"]] = stored
+    for name, field in INDEXES.items():
+        index = _store(create=True, name=name)
+        ids = index.get(stored[field])
+        if ids is None:
+            ids = index[stored[field]] = OOTreeSet()
+        ids.insert(stored["id"])
+
+
+def _by(name: str, key: str) -> list:
+    """The requests whose ``INDEXES[name]`` field is ``key``."""
+    index = _store(name=name)
+    store = _store()
+    if index is None or store is None or key not in index:
+        return []
+    return [store[i] for i in index[key] if i in store]
 
 
 def all_requests() -> list:
     store = _store()
     return list(store.values()) if store is not None else []
+
+
+def requests_from(case) -> list:
+    """The requests sent from ``case``."""
+    return _by("source", case.UID())
+
+
+def case_erased(case, event) -> None:
+    """The messages of the requests sent from or about an erased case are
+    replaced by the erasure's tombstone: a clinician may have written about
+    the patient in them. Who asked whom, and when, stays (the audit trail
+    names it anyway)."""
+    uid = case.UID()
+    for name in ("source", "target"):
+        for stored in _by(name, uid):
+            if stored["message"]:
+                stored["message"] = event.tombstone
 
 
 def get(request_id: str):
@@ -193,19 +238,13 @@ def contact(userid: str) -> dict:
 
 
 def _candidates(case):
-    # SIM's similarity module decides which cases may be named "elsewhere".
-    from cpms.insights import similarity
-
+    # The cases the ranking may count "elsewhere" for this case, whoever asks.
     return similarity.candidate_uids(case)
 
 
 def _pending_between(source_uid: str, target_uid: str):
-    for stored in all_requests():
-        if (
-            stored["source_uid"] == source_uid
-            and stored["target_uid"] == target_uid
-            and stored["state"] == PENDING
-        ):
+    for stored in _by("source", source_uid):
+        if stored["target_uid"] == target_uid and stored["state"] == PENDING:
             return stored
     return None
 
@@ -316,7 +355,7 @@ def send_request(case, token: str, message: str = "") -> PersistentMapping:
         decided="",
         decided_by="",
     )
-    _store(create=True)[request_id] = stored
+    _add(stored)
     centre = centre_of(userid)
     audit.record(
         case,
@@ -504,12 +543,31 @@ def _case_summary(case, with_url: bool) -> dict:
     return summary
 
 
-def view_of(stored, userid: str | None) -> dict:
+class _Lookups:
+    """Cases and centres looked up once per listing (many requests name the
+    same cases and people)."""
+
+    def __init__(self):
+        self.cases, self.centres = {}, {}
+
+    def case(self, uid):
+        if uid not in self.cases:
+            self.cases[uid] = case_by_uid(uid)
+        return self.cases[uid]
+
+    def centre(self, userid):
+        if userid not in self.centres:
+            self.centres[userid] = centre_of(userid)
+        return self.centres[userid]
+
+
+def view_of(stored, userid: str | None, lookups: _Lookups | None = None) -> dict:
     """What ``userid`` may see of ``stored``: its own side always, the other
     side's case id and contacts only once accepted."""
+    lookups = lookups or _Lookups()
     sent = stored["requester"] == userid
-    source = case_by_uid(stored["source_uid"])
-    target = case_by_uid(stored["target_uid"])
+    source = lookups.case(stored["source_uid"])
+    target = lookups.case(stored["target_uid"])
     accepted = stored["state"] == ACCEPTED
     out = {
         "id": stored["id"],
@@ -528,28 +586,41 @@ def view_of(stored, userid: str | None) -> dict:
             ]
     else:
         out["case"] = _case_summary(target, with_url=True)
-        out["from"] = {"centre": centre_of(stored["requester"])}
+        out["from"] = {"centre": lookups.centre(stored["requester"])}
         if accepted and source is not None:
             out["other"] = _case_summary(source, with_url=False)
             out["other"]["contacts"] = [contact(stored["requester"])]
     return out
 
 
-def addressed_to(stored, userid: str | None) -> bool:
-    """``userid`` is now an enrolling clinician of the request's case (one who
-    gave the case away no longer sees its requests)."""
-    target = case_by_uid(stored["target_uid"])
-    return OWNER in case_roles_of(userid, target)
+def enrolled_case_uids(userid: str | None) -> list[str]:
+    """The cases ``userid`` now enrolled (local role Owner), from the catalog:
+    the index ``case_people`` and the metadata ``case_roles``, waking none."""
+    if not userid:
+        return []
+    catalog = api.portal.get_tool("portal_catalog")
+    found = []
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="Case", case_people=userid
+    ):
+        roles = dict(getattr(brain, "case_roles", None) or ())
+        if OWNER in roles.get(userid, ()):
+            found.append(brain.UID)
+    return found
 
 
 def listing(userid: str | None) -> dict:
-    """The requests ``userid`` sent and those addressed to them, newest first."""
-    sent, received = [], []
-    for stored in all_requests():
-        if stored["requester"] == userid:
-            sent.append(view_of(stored, userid))
-        elif addressed_to(stored, userid):
-            received.append(view_of(stored, userid))
+    """The requests ``userid`` sent and those about the cases they enrolled
+    now (one who gave a case away no longer sees its requests), newest
+    first."""
+    lookups = _Lookups()
+    sent = [view_of(stored, userid, lookups) for stored in _by("requester", userid)]
+    received = [
+        view_of(stored, userid, lookups)
+        for uid in enrolled_case_uids(userid)
+        for stored in _by("target", uid)
+        if stored["requester"] != userid
+    ]
     sent.sort(key=lambda r: r["created"], reverse=True)
     received.sort(key=lambda r: r["created"], reverse=True)
     return {"sent": sent, "received": received}

@@ -45,9 +45,11 @@ from plone.namedfile.interfaces import INamedField
 from plone.namedfile.interfaces import INamedFile
 from zope import schema
 from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
 from zope.schema import getFieldsInOrder
 
 from cpms import _
+from cpms.cases.events import CaseErased
 from cpms.core import audit
 
 TOMBSTONE = "[erased]"
@@ -270,6 +272,8 @@ def erase_case(case, reason: str, actor: str | None = None) -> dict:
         annotations.pop(ERASE_DUE_KEY, None)
         for obj in _tree(case):
             obj.reindexObject()
+        # Texts about the case kept outside it (contact requests' messages).
+        notify(CaseErased(case, TOMBSTONE))
         mark_pack_pending()
     summary = ", ".join(f"{value} {key}" for key, value in totals.items())
     audit.record(case, "case_erased", f"{reason}: {summary}", actor=actor)

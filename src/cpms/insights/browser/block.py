@@ -31,6 +31,8 @@ from cpms.core.roles import MANAGER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
 from cpms.insights import contact
+from cpms.insights import similarity
+from cpms.insights import suggestions
 from cpms.insights import tokens
 
 SIMILAR_LIMIT = 5
@@ -81,8 +83,6 @@ class CaseInsights(BrowserView):
 
     def _similar(self) -> dict:
         if getattr(self, "_similar_answer", None) is None:
-            from cpms.insights import similarity
-
             try:
                 self._similar_answer = similarity.similar_cases(
                     self.context, limit=SIMILAR_LIMIT, request=self.request
@@ -129,8 +129,7 @@ class CaseInsights(BrowserView):
         source = self.context.UID()
         return {
             tokens.token_for(source, stored["target_uid"]): ASKED[stored["state"]]
-            for stored in contact.all_requests()
-            if stored["source_uid"] == source
+            for stored in contact.requests_from(self.context)
         }
 
     def may_ask(self) -> bool:
@@ -148,8 +147,6 @@ class CaseInsights(BrowserView):
     def suggestions(self) -> dict:
         if not self.sees_suggestions():
             return {"entries": [], "notice": ""}
-        from cpms.insights import suggestions
-
         try:
             answer = suggestions.diagnosis_suggestions(
                 self.context, limit=SUGGESTION_LIMIT
