@@ -1,31 +1,41 @@
-"""What users wait for over HTTP with many cases (not a test). A skeleton.
+"""What users wait for over HTTP with 1,000 to 100,000 cases (not a test).
 
+    .venv/bin/python benchmarks/scale.py --mode verify   # bulk == portal path
     .venv/bin/python benchmarks/scale.py --cases 1000 [--seconds 10] [--connections 8]
-    .venv/bin/python benchmarks/scale.py --cases 10000 --data-dir /srv/bench-10k --keep
+    # one load, snapshots on the way, then all sizes measured in one run:
+    .venv/bin/python benchmarks/scale.py --cases 100000 --snapshots 1000 10000 \
+        --data-dir /srv/scale --keep --load-only
+    .venv/bin/python benchmarks/scale.py --measure /srv/scale/var-1000 \
+        /srv/scale/var-10000 /srv/scale
+    .venv/bin/python benchmarks/scale.py --cluster   # `make cluster`, the demo
 
 1. Renders a FileStorage instance into a throwaway directory (or
-   ``--data-dir``, reused when it already holds the site and enough cases),
+   ``--data-dir``, reused when it already holds the site and some cases),
    creates the `cpms` site without demo content and a stock Plone `classic`
    site beside it.
-2. Bulk-loads a synthetic network through the portal's own code in one
-   ``zconsole`` run: an expertise area, a provider, 50 clinicians, 100
-   experts and a coordinator; ``--cases`` cases made by ``create_case`` with
-   coded terms (ORPHA, ICD-10, HPO), a care consent record, local roles (owner,
-   a lead, panel members; ``exp0`` leads one case in ten) and a workflow state
-   with its history, indexed as the portal indexes them; committed every 500.
-   ``--items-per-case`` adds contributions to cases past `submitted`.
-3. Serves the database with ``runwsgi`` (4 threads, as ``make start``) and
-   measures each scenario with wrk (``--connections`` concurrent users,
-   ``--seconds`` each): requests/s, p50/p95/p99 latency, non-2xx answers;
-   then the resident memory of the Zope process.
+2. Loads a synthetic network in one ``zconsole`` run of ``scale_load.py``
+   (its docstring says what the bulk path leaves out): an expertise area, a
+   provider, 50 clinicians, 100 experts and a coordinator; ``--cases`` cases
+   with coded terms (ORPHA, ICD-10, HPO), a care consent record, local roles
+   (owner, a lead, panel members; ``exp0`` leads one case in ten) and a
+   workflow state with its history, indexed as the portal indexes them;
+   ``--items-per-case`` contributions in cases past `submitted`.
+   ``--snapshots`` copies the database at those counts to
+   ``<data-dir>/var-<n>``.
+3. Serves a database with ``runwsgi`` (4 threads, as ``make start``) and
+   measures each scenario: the median of 5 requests one after the other
+   (what a page costs the server), then wrk with ``--connections``
+   concurrent users for ``--seconds``: requests/s, p50/p95/p99 latency,
+   failed answers; then the Zope process's resident memory. ``--measure``
+   does this for each directory given and prints how each scenario grew
+   from the smallest to the larger ones.
 
 Scenarios: My cases of a clinician and of the busy lead, a case workspace,
 REST case search by code and by state, ``@coordinator-dashboard``, the front
 page anonymously, and the stock Plone front page for the ratio.
-
-What this skeleton does not do yet (benchmarks/README.md): RelStorage, the
-cluster (``make cluster`` serves the same URLs on its Varnish port), growth
-tables across 1k/10k/100k in one run.
+``--cluster`` starts ``scripts/cluster.py`` (PostgreSQL, 2 Zopes, HAProxy,
+Varnish) with the demo in a throwaway directory and compares the front page
+through Varnish with the stock one, and 2 Zopes with 1 for REST requests.
 """
 
 import argparse
@@ -87,15 +97,18 @@ def zconsole(conf, script, env, quiet=False):
     )
 
 
-def wrk(url, seconds, connections, lua, user=None, accept=None):
+def basic(user, password=PASSWORD) -> dict:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def wrk(url, seconds, connections, lua, headers=None) -> dict:
+    """Requests/s, p50/p95/p99 in ms and failed answers (non-2xx, timeouts)."""
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:.0f}s"]
     # A slow page must count with its time, not as a timeout (wrk's is 2 s).
     command += ["--timeout", "120s", "-s", str(lua)]
-    if user:
-        token = base64.b64encode(f"{user}:{PASSWORD}".encode()).decode()
-        command += ["-H", f"Authorization: Basic {token}"]
-    if accept:
-        command += ["-H", f"Accept: {accept}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
@@ -111,7 +124,34 @@ def wrk(url, seconds, connections, lua, user=None, accept=None):
         "p99": float(p99),
         "errors": int(errors) + int(timeouts),
         "requests": int(requests_),
+        "load": load_average(),
     }
+
+
+def one_user(url, headers, times=5) -> float:
+    """Median ms of ``times`` requests one after the other: what a page
+    costs the server, without waiting behind other users' requests."""
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        requests.get(url, headers=headers, timeout=300).raise_for_status()
+        spent.append((time.perf_counter() - started) * 1000)
+    return sorted(spent)[len(spent) // 2]
+
+
+HEADER = (
+    f"{'scenario':30s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} "
+    f"{'p99 ms':>8s} {'errors':>6s} {'1 user':>7s} {'load':>13s}"
+)
+
+
+def print_row(label, row):
+    alone = f"{row['alone']:7.1f}" if "alone" in row else f"{'':7s}"
+    print(
+        f"{label:30s} {row['rate']:7.1f} {row['p50']:8.1f} {row['p95']:8.1f} "
+        f"{row['p99']:8.1f} {row['errors']:6d} {alone} {row['load']:>13s}",
+        flush=True,
+    )
 
 
 def rss_mb(pid):
@@ -125,11 +165,19 @@ def load_average() -> str:
     return "/".join(f"{v:.1f}" for v in os.getloadavg())
 
 
+def data_dir(work: Path) -> Path:
+    """``work/var``, or ``work`` itself when it is a data directory (a
+    snapshot the loader copied: ``<data-dir>/var-<n>``)."""
+    if (work / "filestorage").is_dir() and not (work / "var").is_dir():
+        return work
+    return work / "var"
+
+
 def instance_env(work: Path, port: int) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("CPMS_")},
         "CPMS_INSTANCE_ETC": str(work / "etc"),
-        "CPMS_DATA_DIR": str(work / "var"),
+        "CPMS_DATA_DIR": str(data_dir(work)),
         "CPMS_PORT": str(port),
         "CPMS_ADMIN_PASSWORD": PASSWORD,
         "CPMS_DEMO": "0",
@@ -253,26 +301,22 @@ def measure(work: Path, args, lua: Path) -> dict:
             time.sleep(0.5)
         print(
             f"\n{facts['cases']} cases ({work}), {args.connections} users, "
-            f"{args.seconds:.0f} s each\n"
-            f"{'scenario':30s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} "
-            f"{'p99 ms':>8s} {'errors':>6s} {'load':>13s}",
+            f"{args.seconds:.0f} s each\n{HEADER}",
             flush=True,
         )
         for label, url, user, accept in scenarios(base, facts["sample_case"]):
-            auth = (user, PASSWORD) if user else None
-            headers = {"Accept": accept} if accept else {}
-            warm = requests.get(url, auth=auth, headers=headers, timeout=300)
+            headers = {**(basic(user) if user else {})}
+            if accept:
+                headers["Accept"] = accept
+            warm = requests.get(url, headers=headers, timeout=300)
             if warm.status_code != 200:
                 print(f"{label:30s} answers {warm.status_code}: skipped", flush=True)
                 continue
-            row = wrk(url, args.seconds, args.connections, lua, user, accept)
-            row["load"] = load_average()
+            alone = one_user(url, headers)
+            row = wrk(url, args.seconds, args.connections, lua, headers)
+            row["alone"] = alone
             results["rows"][label] = row
-            print(
-                f"{label:30s} {row['rate']:7.1f} {row['p50']:8.1f} {row['p95']:8.1f} "
-                f"{row['p99']:8.1f} {row['errors']:6d} {row['load']:>13s}",
-                flush=True,
-            )
+            print_row(label, row)
         rows = results["rows"]
         if "Front page, anonymous" in rows and "Stock Plone front page" in rows:
             ratio = (
@@ -283,7 +327,7 @@ def measure(work: Path, args, lua: Path) -> dict:
             print(f"front page / stock Plone: {ratio:.2f}x")
         current, peak = rss_mb(zope.pid)
         results["rss"] = (current, peak)
-        size = (work / "var" / "filestorage" / "Data.fs").stat().st_size / 2**20
+        size = (data_dir(work) / "filestorage" / "Data.fs").stat().st_size / 2**20
         print(
             f"Zope resident memory: {current:.0f} MB now, {peak:.0f} MB peak; "
             f"Data.fs {size:.0f} MB; load average {load_average()}",
@@ -298,19 +342,114 @@ def measure(work: Path, args, lua: Path) -> dict:
 def growth(measured: list):
     """p95 and memory of each size next to the first (smallest) one."""
     first = measured[0]
-    print(f"\nGrowth against {first['cases']} cases (p95; stock page's req/s ratio)")
+    print(f"\nGrowth against {first['cases']} cases (ms: 8 users' p95; 1 user)")
     for later in measured[1:]:
         factor = later["cases"] / max(first["cases"], 1)
-        print(f"{later['cases']} cases ({factor:.0f}x):")
+        print(f"{later['cases']} cases ({factor:.0f}x the cases):")
         for label, row in later["rows"].items():
             before = first["rows"].get(label)
             if before:
                 print(
-                    f"  {label:30s} p95 {before['p95']:8.1f} -> {row['p95']:8.1f} ms"
-                    f" ({row['p95'] / max(before['p95'], 0.1):5.1f}x)"
+                    f"  {label:30s} {before['p95']:8.1f} -> {row['p95']:8.1f}"
+                    f" ({row['p95'] / max(before['p95'], 0.1):5.1f}x);"
+                    f" 1 user {before['alone']:7.1f} -> {row['alone']:7.1f}"
+                    f" ({row['alone'] / max(before['alone'], 0.1):5.1f}x)"
                 )
         before, after = first["rss"][1], later["rss"][1]
         print(f"  resident memory (peak) {before:.0f} -> {after:.0f} MB")
+
+
+def cluster(args, lua: Path):
+    """``make cluster`` in a throwaway directory (PostgreSQL, 2 Zopes, HAProxy,
+    Varnish; the demo content and a stock site): the anonymous front page
+    through Varnish against the stock front page through HAProxy, and
+    authenticated REST requests through HAProxy (two Zopes) against one Zope's
+    own port; then each Zope's resident memory."""
+    from cpms.demo import DEMO_PASSWORD
+
+    directory = Path(tempfile.mkdtemp(prefix="bench-cluster-", dir="/tmp"))
+    # PostgreSQL runs as `postgres` when we are root: it must enter the dir.
+    directory.chmod(0o755)
+    ports = [free_port() for _ in range(5)]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CPMS_")},
+        "CPMS_CLUSTER_DIR": str(directory),
+        "CPMS_CLUSTER_SIZE": "2",
+        "CPMS_CLUSTER_PORT": str(ports[0]),
+        "CPMS_CLUSTER_HAPROXY_PORT": str(ports[1]),
+        "CPMS_CLUSTER_ZOPE_PORTS": f"{ports[2]},{ports[3]}",
+        "CPMS_CLUSTER_PG_PORT": str(ports[4]),
+        # wrk is one client: HAProxy's per-client limit would answer 429.
+        "CPMS_CLUSTER_RATE_LIMIT": "1000000",
+        "CPMS_ADMIN_PASSWORD": PASSWORD,
+        "CPMS_DEMO": "1",
+    }
+    control = [BIN / "python", ROOT / "scripts" / "cluster.py"]
+    subprocess.run([*control, "start"], env=env, check=True)
+    try:
+        (directory / "stock_site.py").write_text(STOCK_SITE)
+        zope1_env = {
+            **env,
+            "CPMS_STORAGE": "relstorage",
+            "CPMS_INSTANCE_ETC": str(directory / "zope1" / "etc"),
+            "CPMS_DATA_DIR": str(directory / "zope1" / "var"),
+        }
+        zconsole(
+            directory / "zope1" / "etc" / "zope.conf",
+            directory / "stock_site.py",
+            zope1_env,
+            quiet=True,
+        )
+        varnish = f"http://127.0.0.1:{ports[0]}"
+        haproxy = f"http://127.0.0.1:{ports[1]}"
+        zope1 = f"http://127.0.0.1:{ports[2]}"
+        clinician = {
+            **basic("clinician", DEMO_PASSWORD),
+            "Accept": "application/json",
+        }
+        search = "cpms/++api++/@search?portal_type=Case"
+        rows = [
+            ("Front page via Varnish", f"{varnish}/cpms", {}),
+            ("Front page via HAProxy", f"{haproxy}/cpms", {}),
+            ("Stock front page via HAProxy", f"{haproxy}/stock", {}),
+            ("REST @my-cases, 2 Zopes", f"{haproxy}/cpms/++api++/@my-cases", clinician),
+            ("REST @my-cases, 1 Zope", f"{zope1}/cpms/++api++/@my-cases", clinician),
+            ("Case search, 2 Zopes", f"{haproxy}/{search}", clinician),
+            ("Case search, 1 Zope", f"{zope1}/{search}", clinician),
+        ]
+        print(
+            f"\ncluster: 2 Zopes (4 threads each) on RelStorage, the demo's "
+            f"cases, {args.connections} users, {args.seconds:.0f} s each\n{HEADER}",
+            flush=True,
+        )
+        rates = {}
+        for label, url, headers in rows:
+            for _ in range(4):  # both Zopes and the cache warm
+                answer = requests.get(url, headers=headers, timeout=120)
+            if answer.status_code != 200:
+                print(f"{label:30s} answers {answer.status_code}: skipped", flush=True)
+                continue
+            alone = one_user(url, headers)
+            row = wrk(url, args.seconds, args.connections, lua, headers)
+            row["alone"] = alone
+            rates[label] = row["rate"]
+            print_row(label, row)
+        cached, stock = "Front page via Varnish", "Stock front page via HAProxy"
+        if cached in rates and stock in rates:
+            ratio = rates[cached] / rates[stock]
+            print(f"front page via Varnish / stock Plone: {ratio:.1f}x")
+        for what in ("REST @my-cases", "Case search"):
+            if f"{what}, 2 Zopes" in rates and f"{what}, 1 Zope" in rates:
+                two, one = rates[f"{what}, 2 Zopes"], rates[f"{what}, 1 Zope"]
+                print(f"{what}: 2 Zopes / 1 Zope: {two / one:.2f}x")
+        state = json.loads((directory / "state.json").read_text())
+        for number, pid in enumerate(state["zopes"], start=1):
+            current, peak = rss_mb(pid)
+            print(f"zope{number} resident memory: {current:.0f} MB, {peak:.0f} MB peak")
+        print(f"load average {load_average()}", flush=True)
+    finally:
+        subprocess.run([*control, "stop"], env=env, check=False)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def main():
@@ -337,6 +476,11 @@ def main():
     )
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="measure `make cluster` (Varnish, HAProxy, 2 Zopes) with the demo",
+    )
+    parser.add_argument(
         "--measure",
         type=Path,
         nargs="+",
@@ -353,6 +497,9 @@ def main():
     lua = work / "percentiles.lua"
     lua.write_text(LUA)
     try:
+        if args.cluster:
+            cluster(args, lua)
+            return
         if args.measure:
             measured = [measure(directory, args, lua) for directory in args.measure]
             measured.sort(key=lambda r: r["cases"])
