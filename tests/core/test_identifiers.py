@@ -182,7 +182,13 @@ def test_the_docs_examples_pass():
     texts = list(_docs_example_texts())
     assert len(texts) > 20
     refused = [(where, text, refusals(text)) for where, text in texts]
-    refused = [r for r in refused if r[2] and "email" not in r[0]]
+    # A professional's address, name and user id (an invited expert's) are
+    # meant to be there; they are never a case's text.
+    refused = [
+        r
+        for r in refused
+        if r[2] and not r[0].endswith((": email", ": fullname", ": user"))
+    ]
     assert not refused
 
 

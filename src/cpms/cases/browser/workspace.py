@@ -73,6 +73,13 @@ AUDIT_LABELS = {
     "case_exported": _("Case data exported"),
     "fhir_export": _("Case exported as a FHIR bundle"),
     "case_erased": _("Case data erased"),
+    "similar_cases_viewed": _("Similar cases looked up"),
+    "diagnosis_suggestions_viewed": _("Diagnosis suggestions looked up"),
+    "contact requested": _("Contact asked with the clinicians of a similar case"),
+    "contact accepted": _("Contact request accepted"),
+    "contact declined": _("Contact request declined"),
+    "external_expert_invited": _("Expert of another network invited"),
+    "external_expert_revoked": _("Access of an expert of another network ended"),
 }
 # Irreversible transitions: offered apart from the next step, and fired only
 # after a confirmation whose sentence says what happens.

@@ -64,7 +64,7 @@ class ContactRequestsPage(BrowserView):
 
     def __call__(self):
         if api.user.is_anonymous():
-            raise Unauthorized("Log in to see your contact requests.")
+            raise Unauthorized(_("Log in to see your contact requests."))
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             form = self.request.form
