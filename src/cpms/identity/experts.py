@@ -59,6 +59,7 @@ from cpms import logger
 from cpms.core import audit
 from cpms.core import i18n
 from cpms.core import mail
+from cpms.core.annotations import annotation
 from cpms.core.roles import CASE_ROLES
 from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname as fullname_of
@@ -114,19 +115,11 @@ def _normal(email) -> str:
 
 
 def _grants(case, create=False):
-    annotations = IAnnotations(case)
-    grants = annotations.get(CASE_KEY)
-    if grants is None and create:
-        grants = annotations[CASE_KEY] = PersistentMapping()
-    return grants
+    return annotation(case, CASE_KEY, PersistentMapping if create else None)
 
 
 def _pending(create=False):
-    annotations = IAnnotations(api.portal.get())
-    pending = annotations.get(PENDING_KEY)
-    if pending is None and create:
-        pending = annotations[PENDING_KEY] = OOBTree()
-    return pending
+    return annotation(api.portal.get(), PENDING_KEY, OOBTree if create else None)
 
 
 def userid_for(email: str) -> str | None:

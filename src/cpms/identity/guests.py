@@ -42,6 +42,7 @@ from cpms import _
 from cpms import logger
 from cpms.core import i18n
 from cpms.core import mail
+from cpms.core.annotations import annotation
 from cpms.core.roles import GUEST_CLINICIAN
 from cpms.core.users import email_of
 from cpms.identity.events import GuestGranted
@@ -123,19 +124,11 @@ def _as_datetime(until) -> datetime:
 
 
 def _grants(case, create=False):
-    annotations = IAnnotations(case)
-    grants = annotations.get(CASE_KEY)
-    if grants is None and create:
-        grants = annotations[CASE_KEY] = PersistentMapping()
-    return grants
+    return annotation(case, CASE_KEY, PersistentMapping if create else None)
 
 
 def _index(create=False):
-    annotations = IAnnotations(api.portal.get())
-    index = annotations.get(INDEX_KEY)
-    if index is None and create:
-        index = annotations[INDEX_KEY] = OOTreeSet()
-    return index
+    return annotation(api.portal.get(), INDEX_KEY, OOTreeSet if create else None)
 
 
 def _check_case(case):

@@ -42,13 +42,13 @@ from BTrees.OOBTree import OOBTree
 from BTrees.OOBTree import OOTreeSet
 from persistent.mapping import PersistentMapping
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 
 from cpms import _
 from cpms import logger
 from cpms.core import audit
 from cpms.core import i18n
 from cpms.core import mail
+from cpms.core.annotations import annotation
 from cpms.core.roles import OWNER
 from cpms.core.roles import PANEL_LEAD
 from cpms.core.roles import PANEL_MEMBER
@@ -101,12 +101,8 @@ class ContactRequestError(Exception):
 def _store(create: bool = False, name: str = ""):
     """The requests by id (``name`` empty), or one of the indexes
     (``requester``, ``source``, ``target``): key -> the ids of its requests."""
-    annotations = IAnnotations(api.portal.get())
     key = f"{KEY}.{name}" if name else KEY
-    store = annotations.get(key)
-    if store is None and create:
-        store = annotations[key] = OOBTree()
-    return store
+    return annotation(api.portal.get(), key, OOBTree if create else None)
 
 
 # Which field of a request each index is keyed by.

@@ -14,22 +14,19 @@ from datetime import datetime
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 from zope.i18nmessageid import Message
 
 from cpms import _
 from cpms.core import i18n
 from cpms.core import mail
+from cpms.core.annotations import annotation
 from cpms.core.users import email_of
 
 KEY = "cpms.notifications.digest"
 
 
 def _queue(create=False):
-    annotations = IAnnotations(api.portal.get())
-    if KEY not in annotations and create:
-        annotations[KEY] = OOBTree()
-    return annotations.get(KEY)
+    return annotation(api.portal.get(), KEY, OOBTree if create else None)
 
 
 def queue(userid: str, summary: str, url: str) -> None:

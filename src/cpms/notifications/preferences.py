@@ -6,7 +6,8 @@ member property, so that it works for users from any PAS plugin (OIDC too).
 
 from BTrees.OOBTree import OOBTree
 from plone import api
-from zope.annotation.interfaces import IAnnotations
+
+from cpms.core.annotations import annotation
 
 KEY = "cpms.notifications.preferences"
 IMMEDIATE = "immediate"
@@ -15,10 +16,7 @@ MODES = (IMMEDIATE, DIGEST)
 
 
 def _storage(create=False):
-    annotations = IAnnotations(api.portal.get())
-    if KEY not in annotations and create:
-        annotations[KEY] = OOBTree()
-    return annotations.get(KEY)
+    return annotation(api.portal.get(), KEY, OOBTree if create else None)
 
 
 def get_mode(userid: str) -> str:

@@ -16,7 +16,6 @@ from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from zope.annotation.interfaces import IAnnotations
 from zope.globalrequest import getRequest
 from zope.interface import alsoProvides
 
@@ -24,6 +23,7 @@ from cpms import _
 from cpms import logger
 from cpms.core import i18n
 from cpms.core import mail
+from cpms.core.annotations import annotation
 from cpms.identity import guests
 from cpms.referrals.mail import referrer_language
 from cpms.referrals.mail import site_title
@@ -59,11 +59,7 @@ def userid_for(email: str) -> str | None:
 
 
 def _pending(create=False):
-    annotations = IAnnotations(api.portal.get())
-    pending = annotations.get(PENDING_KEY)
-    if pending is None and create:
-        pending = annotations[PENDING_KEY] = OOBTree()
-    return pending
+    return annotation(api.portal.get(), PENDING_KEY, OOBTree if create else None)
 
 
 def pending_for(email: str) -> list[dict]:

@@ -19,10 +19,10 @@ from plone.app.content.namechooser import FILENAME_REGEX
 from plone.app.content.namechooser import NormalizingNameChooser
 from plone.i18n.normalizer.interfaces import IURLNormalizer
 from plone.i18n.normalizer.interfaces import IUserPreferredURLNormalizer
-from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
 from zope.interface import implementer
 
+from cpms.core.annotations import annotation
 from cpms.core.sequences import next_number
 from cpms.core.sequences import sequences
 
@@ -57,11 +57,7 @@ class OutcomeReportName(FixedName):
 
 
 def item_sequences(case, create: bool = False):
-    annotations = IAnnotations(case)
-    tree = annotations.get(SEQUENCES_KEY)
-    if tree is None and create:
-        tree = annotations[SEQUENCES_KEY] = sequences()
-    return tree
+    return annotation(case, SEQUENCES_KEY, sequences if create else None)
 
 
 def _numbered(base: str, number: int) -> str:
