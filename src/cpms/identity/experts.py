@@ -47,11 +47,8 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.protect.interfaces import IDisableCSRFProtection
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
-from zope.globalrequest import getRequest
-from zope.interface import alsoProvides
 from zope.interface import implementer
 
 from cpms import _
@@ -63,6 +60,7 @@ from cpms.core.annotations import annotation
 from cpms.core.roles import CASE_ROLES
 from cpms.core.roles import PANEL_MEMBER
 from cpms.core.users import fullname as fullname_of
+from cpms.core.users import redeem_on_login
 from cpms.identity.events import ExternalExpertGranted
 from cpms.identity.events import ExternalExpertRevoked
 from cpms.identity.guests import GuestAccessError
@@ -458,18 +456,7 @@ def redeem(user) -> list[ExpertGrant]:
 
 def on_login(event):
     """IUserLoggedInEvent: redeem the user's pending expert invitations."""
-    user = event.object
-    try:
-        granted = redeem(user)
-    except Exception:
-        # Logging in must never fail because of an invitation.
-        logger.exception("Pending expert invitations of %s not redeemed", user.getId())
-        return
-    if granted:
-        request = getRequest()
-        if request is not None:
-            # The grants are the server's own doing on login, not a forged write.
-            alsoProvides(request, IDisableCSRFProtection)
+    redeem_on_login(event.object, redeem, "expert invitations")
 
 
 def contributed_while_live(case):

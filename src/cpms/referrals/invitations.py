@@ -15,15 +15,13 @@ from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
-from plone.protect.interfaces import IDisableCSRFProtection
-from zope.globalrequest import getRequest
-from zope.interface import alsoProvides
 
 from cpms import _
 from cpms import logger
 from cpms.core import i18n
 from cpms.core import mail
 from cpms.core.annotations import annotation
+from cpms.core.users import redeem_on_login
 from cpms.identity import guests
 from cpms.referrals.mail import referrer_language
 from cpms.referrals.mail import site_title
@@ -197,15 +195,6 @@ def redeem(user) -> list:
 def on_login(event):
     """IUserLoggedInEvent: redeem the user's pending invitations."""
     user = event.object
-    try:
-        granted = redeem(user)
-    except Exception:
-        # Logging in must never fail because of an invitation.
-        logger.exception("Pending invitations of %s not redeemed", user.getId())
-        return
+    granted = redeem_on_login(user, redeem, "invitations")
     if granted:
-        request = getRequest()
-        if request is not None:
-            # The grants are the server's own doing on login, not a forged write.
-            alsoProvides(request, IDisableCSRFProtection)
         logger.info("%s redeemed %d guest invitation(s)", user.getId(), len(granted))
