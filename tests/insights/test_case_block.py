@@ -21,7 +21,9 @@ from tests.collaboration.conftest import set_state
 
 # Seizure, global developmental delay, microcephaly, speech delay.
 TERMS = ["HP:0001250", "HP:0001263", "HP:0000252", "HP:0000750"]
-SUGGESTIONS = "Diagnosis suggestions (a decision aid, not a diagnosis)"
+SUGGESTIONS = "Diagnosis suggestions"
+# The notice under the heading says what they are.
+NOTICE = "A decision aid, not a diagnosis"
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ def test_panel_member_sees_similar_elsewhere_and_suggestions(cases):
     assert "Ask their clinicians for contact" in html
     assert b.case_id not in html and b.UID() not in html
     assert b.absolute_url() not in html
-    assert SUGGESTIONS in html
+    assert SUGGESTIONS in html and NOTICE in html
 
 
 def test_suggestions_for_the_panel_and_coordinators_only(cases):
