@@ -1016,5 +1016,6 @@ def load(event=None) -> None:
     _month_names()
     _national_id_modules()
 
+
 if __name__ == "__main__":  # python -m cpms.core.identifiers src/cpms/coding/data
     write_medical_words(Path(sys.argv[1]))
