@@ -42,14 +42,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
-from borg.localrole.interfaces import ILocalRoleProvider
 from BTrees.OOBTree import OOBTree
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
-from zope.interface import implementer
 
 from cpms import _
 from cpms import logger
@@ -64,6 +61,7 @@ from cpms.core.users import redeem_on_login
 from cpms.identity.events import ExternalExpertGranted
 from cpms.identity.events import ExternalExpertRevoked
 from cpms.identity.guests import GuestAccessError
+from cpms.identity.guests import TimedGrantRoleProvider
 from cpms.identity.guests import _as_datetime
 from cpms.identity.guests import now
 
@@ -465,26 +463,8 @@ def contributed_while_live(case):
     return {g.userid: (g.granted, g.until) for g in experts_on(case, True)}
 
 
-@implementer(ILocalRoleProvider)
-class ExternalExpertRoleProvider:
+class ExternalExpertRoleProvider(TimedGrantRoleProvider):
     """``Panel Member`` from live external-expert grants stored on the case."""
 
-    def __init__(self, context):
-        self.context = context
-
-    def _live(self):
-        try:
-            grants = IAnnotations(self.context).get(CASE_KEY)
-        except TypeError:  # not annotatable
-            return set()
-        if not grants:
-            return set()
-        moment = now()
-        return {u for u, data in grants.items() if data["until"] > moment}
-
-    def getRoles(self, principal_id):
-        return (PANEL_MEMBER,) if principal_id in self._live() else ()
-
-    def getAllRoles(self):
-        for userid in self._live():
-            yield userid, (PANEL_MEMBER,)
+    key = CASE_KEY
+    role = PANEL_MEMBER

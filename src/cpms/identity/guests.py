@@ -403,28 +403,36 @@ def _send_warning(case, userid, until) -> bool:
 
 
 @implementer(ILocalRoleProvider)
-class GuestRoleProvider:
-    """Local roles from live guest grants stored on the object."""
+class TimedGrantRoleProvider:
+    """``role`` for the users whose grant, stored on the object under
+    ``key`` (user id -> {"until": ...}), has not ended yet."""
+
+    key = CASE_KEY
+    role = GUEST_CLINICIAN
 
     def __init__(self, context):
         self.context = context
 
     def _live(self):
         try:
-            grants = IAnnotations(self.context).get(CASE_KEY)
+            grants = IAnnotations(self.context).get(self.key)
         except TypeError:  # not annotatable
-            return {}
+            return set()
         if not grants:
-            return {}
+            return set()
         moment = now()
         return {u for u, data in grants.items() if data["until"] > moment}
 
     def getRoles(self, principal_id):
-        return (GUEST_CLINICIAN,) if principal_id in self._live() else ()
+        return (self.role,) if principal_id in self._live() else ()
 
     def getAllRoles(self):
         for userid in self._live():
-            yield userid, (GUEST_CLINICIAN,)
+            yield userid, (self.role,)
+
+
+class GuestRoleProvider(TimedGrantRoleProvider):
+    """Guest Clinician from live guest grants stored on the object."""
 
 
 def on_local_roles_modified(case, event):
