@@ -3,15 +3,14 @@
 search by code)."""
 
 import pytest
-import transaction
 from plone import api
 from plone.restapi.search.handler import SearchHandler
-from Products.CMFCore.indexing import processQueue
-from ZODB.Connection import Connection
 
 from cpms.cases.case_id import create_case
 from cpms.upgrades.v20261202037 import INDEXES
 from cpms.upgrades.v20261202037 import upgrade
+from tests.helpers.wakeups import WakeUps
+from tests.helpers.wakeups import ghosts
 
 
 @pytest.fixture
@@ -28,29 +27,6 @@ def make(portal, case_data):
             return create_case(portal["cases"], **values)
 
     return _case
-
-
-class WakeUps:
-    """Counts the persistent objects the ZODB loads, by class name."""
-
-    def __init__(self, monkeypatch):
-        self.loaded = []
-        original = Connection.setstate
-
-        def setstate(connection, obj):
-            self.loaded.append(type(obj).__name__)
-            return original(connection, obj)
-
-        monkeypatch.setattr(Connection, "setstate", setstate)
-
-
-def _ghosts(portal):
-    """Every object of the connection a ghost again, as in a fresh request
-    of a busy site where the cases are not in the cache (the setup's
-    pending reindexing done first)."""
-    processQueue()
-    transaction.savepoint(optimistic=True)
-    portal._p_jar.cacheMinimize()
 
 
 def test_cases_found_by_each_kind_of_code(portal, make):
@@ -80,7 +56,7 @@ def test_rest_search_by_code_wakes_no_case(portal, make, monkeypatch):
         for n in range(5)
     ]
     make("Other", ["ORPHA:1656"], ["N31.9"], ["HP:0001250"])
-    _ghosts(portal)
+    ghosts(portal)
     wakeups = WakeUps(monkeypatch)
 
     # What GET @search?portal_type=Case&case_codes=ORPHA:93930 answers.

@@ -3,12 +3,10 @@ or item is woken to list them (benchmarks/scale.py: My cases of a busy panel
 lead, the coordinator dashboard with thousands of open panels)."""
 
 import pytest
-import transaction
 from DateTime import DateTime
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from Products.CMFCore.indexing import processQueue
-from ZODB.Connection import Connection
 
 from cpms.cases import states
 from cpms.cases.case_id import create_case
@@ -17,8 +15,8 @@ from cpms.core.roles import COORDINATOR
 from cpms.core.roles import PANEL_LEAD
 from tests.collaboration.conftest import make_network
 from tests.collaboration.conftest import make_user
-
-CONTENT = ("Case", "ConsentRecord", "Contribution", "OutcomeReport")
+from tests.helpers.wakeups import WakeUps
+from tests.helpers.wakeups import ghosts
 
 
 def _to(case, state, days_ago, actor="coord"):
@@ -87,33 +85,8 @@ def network(portal):
     return _network(portal)
 
 
-class WakeUps:
-    """The content objects the ZODB loads, by class name."""
-
-    def __init__(self, monkeypatch):
-        self.loaded = []
-        original = Connection.setstate
-
-        def setstate(connection, obj):
-            self.loaded.append(type(obj).__name__)
-            return original(connection, obj)
-
-        monkeypatch.setattr(Connection, "setstate", setstate)
-
-    def content(self):
-        return [name for name in self.loaded if name in CONTENT]
-
-
-def _ghosts(portal):
-    """Every object a ghost again, as in a request of a busy site whose
-    cases are not in the cache."""
-    processQueue()
-    transaction.savepoint(optimistic=True)
-    portal._p_jar.cacheMinimize()
-
-
 def test_coordinator_dashboard_batches_without_waking(portal, network, monkeypatch):
-    _ghosts(portal)
+    ghosts(portal)
     wakeups = WakeUps(monkeypatch)
     with api.env.adopt_user(username="coord"):
         first = dashboard.coordinator(b_start=0, b_size=3)
@@ -146,7 +119,7 @@ def test_closure_median_follows_the_catalog(portal, network):
 
 
 def test_my_cases_batches_without_waking(portal, network, monkeypatch):
-    _ghosts(portal)
+    ghosts(portal)
     wakeups = WakeUps(monkeypatch)
     first = dashboard.my_cases("lead", b_start=0, b_size=4)
     rest = dashboard.my_cases("lead", b_start=4, b_size=4)
