@@ -3,6 +3,9 @@ each a one-page PDF whose text is in its language, listed and picked."""
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -93,6 +96,21 @@ def test_font_missing_is_said_clearly(monkeypatch, tmp_path):
             consent_pdf._font()
     finally:
         consent_pdf._font.cache_clear()
+
+
+def test_the_font_cut_leaves_nothing_in_tmp_when_the_process_ends():
+    """Each process cuts the font once into a folder of its own; a server
+    restarted every night must not leave one folder a day behind."""
+    script = (
+        "from cpms.public import consent_pdf; "
+        "consent_pdf.render('de', 'care'); print(consent_pdf._font())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    font = Path(done.stdout.strip().splitlines()[-1])
+    assert font.name == consent_pdf.FONT_FILE
+    assert not font.parent.exists(), f"{font.parent} left behind"
 
 
 def _demo_forms():

@@ -14,7 +14,9 @@ only.  The font comes from the Debian package fonts-dejavu-core
 the text and in its metadata (/Lang, /Title).
 """
 
+import atexit
 import json
+import shutil
 import string
 import tempfile
 from functools import cache
@@ -118,7 +120,10 @@ def _font() -> str:
     )
     subsetter.subset(font)
     # fpdf2 reads fonts from files only.
-    path = Path(tempfile.mkdtemp(prefix="cpms-consent-font-")) / FONT_FILE
+    folder = tempfile.mkdtemp(prefix="cpms-consent-font-")
+    # One cut per process: gone with the process, not left in /tmp.
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / FONT_FILE
     font.save(str(path))
     return str(path)
 
