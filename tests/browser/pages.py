@@ -13,7 +13,12 @@
 """
 
 import re
+import sys
+import threading
+import traceback
 from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cpms.demo import DEMO_PASSWORD
 
@@ -71,20 +76,39 @@ def sideways_overflow(page) -> int:
     return max(0, width - PHONE["width"])
 
 
+def server_threads() -> str:
+    """Where each thread of this process stands (the test server's request
+    threads among them): what a stalled page was waiting for."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    lines = []
+    for ident, frame in sys._current_frames().items():
+        stack = "".join(traceback.format_stack(frame, limit=12))
+        lines.append(f"--- thread {names.get(ident, ident)}\n{stack}")
+    return "\n".join(lines)
+
+
 def log_in(page, base_url: str, user: str) -> None:
     """Log in through Plone's login form as a demo user."""
-    page.goto(f"{base_url}/login", wait_until="domcontentloaded")
+    # The form is filled once the page's scripts have run: a pattern that
+    # redraws the form would otherwise take the click of a stale button.
+    page.goto(f"{base_url}/login", wait_until="networkidle")
     page.fill("#__ac_name", user)
     page.fill("#__ac_password", DEMO_PASSWORD)
-    page.click("#buttons-login")
-    # The login form posts, then redirects to the user's landing page.
-    # Its document is enough to know where it landed; a busy machine (two
+    # The login form posts, then redirects to the user's landing page. Its
+    # document is enough to know where it landed; a busy machine (two
     # cores, other suites running) may take long over the page's resources.
-    page.wait_for_url(
-        lambda url: not LOGIN_STEPS.search(url),
-        wait_until="domcontentloaded",
-        timeout=60_000,
-    )
+    try:
+        page.click("#buttons-login")
+        page.wait_for_url(
+            lambda url: not LOGIN_STEPS.search(url),
+            wait_until="domcontentloaded",
+            timeout=60_000,
+        )
+    except PlaywrightTimeoutError as error:
+        raise AssertionError(
+            f"{user}'s login got no landing page within 60 s (at {page.url});"
+            f" the server's threads:\n{server_threads()}"
+        ) from error
     page.wait_for_load_state("networkidle")
     assert page.locator("#__ac_password").count() == 0, f"{user} is not logged in"
 

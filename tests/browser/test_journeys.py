@@ -15,6 +15,8 @@ visible names, form fields by their labels.
 
 import re
 from datetime import date
+from urllib.parse import parse_qs
+from urllib.parse import urlparse
 
 import pytest
 import transaction
@@ -41,14 +43,36 @@ def _pdf() -> bytes:
 
 def choose_code(page, field: str, typed: str, pick: str | None = None) -> None:
     """Type into a coded field's tag widget and choose the term ``pick`` from
-    the list (or take what was typed, for ICD-10 codes)."""
-    page.click(f"#s2id_input-{field}")
-    page.keyboard.type(typed)
+    the list (or take what was typed, for ICD-10 codes), as a user does:
+    wait for the list of what was typed, choose, see the tag.
+
+    The widget asks the server again after each pause in typing. On a busy
+    machine the list of a partial term ("N31") can show the wanted entry
+    and be replaced by the list of the whole term ("N31.9") between the
+    press and the release of the mouse button: the release then lands on
+    no entry, nothing is chosen and the list stays open over the form.
+    Waiting for the answer to the whole term first avoids that race.
+    """
+    box = page.locator(f"#s2id_input-{field}")
+    chosen = box.locator(".select2-search-choice")
+    before = chosen.count()
+    box.click()
+
+    def whole_term(response) -> bool:
+        url = urlparse(response.url)
+        return url.path.endswith("@@getVocabulary") and parse_qs(url.query).get(
+            "query"
+        ) == [typed]
+
+    with page.expect_response(whole_term):
+        page.keyboard.type(typed)
     if pick:
         page.locator(".select2-result", has_text=pick).click()
     else:
-        page.wait_for_timeout(300)
         page.keyboard.press("Enter")
+    expect(page.locator("#select2-drop")).to_be_hidden()
+    expect(chosen).to_have_count(before + 1)
+    expect(chosen.last).to_contain_text(pick or typed)
 
 
 def expect_state(page, title: str) -> None:
