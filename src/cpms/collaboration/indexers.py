@@ -8,11 +8,17 @@ panel changes (see the subscribers). What it says about the case's items
 case's record.
 """
 
+from Acquisition import aq_base
 from DateTime import DateTime
+from plone import api
 from plone.indexer import indexer
 
 from cpms.cases import states
 from cpms.cases.content.case import ICase
+from cpms.cases.content.contribution import Contribution
+from cpms.cases.content.outcome_report import OutcomeReport
+from cpms.collaboration.dashboard import ItemFacts
+from cpms.collaboration.dashboard import waiting_userids
 from cpms.collaboration.panel import roles_on_case
 
 
@@ -47,6 +53,34 @@ def case_roles(case):
         (userid, tuple(sorted(roles)))
         for userid, roles in sorted(roles_on_case(case).items())
     )
+
+
+def _facts_of(case) -> ItemFacts:
+    """What the case's items say, from the items themselves: the index is
+    computed while Plone's indexing queue runs, where a contribution just
+    added may not be in the catalog yet. Only contributions and the report
+    are loaded (an item's class is known without loading it)."""
+    facts = ItemFacts()
+    for item in case.objectValues():
+        if isinstance(aq_base(item), Contribution):
+            facts.contributions += 1
+            if item.Creator():
+                facts.contributors.add(item.Creator())
+        elif isinstance(aq_base(item), OutcomeReport):
+            signed = api.content.get_state(obj=item, default=None)
+            facts.report_signed |= signed == states.REPORT_SIGNED
+    return facts
+
+
+@indexer(ICase)
+def case_waiting_on(case):
+    """userids the case waits on (KeywordIndex: "My cases" counts and
+    orders by it); the rules are ``dashboard.waiting_on``'s. Only an open
+    panel waits on anyone for what its items say."""
+    state = api.content.get_state(obj=case, default=None)
+    people = roles_on_case(case)
+    facts = _facts_of(case) if state == states.IN_DISCUSSION else ItemFacts()
+    return waiting_userids(state, people, facts)
 
 
 @indexer(ICase)

@@ -15,6 +15,7 @@ from zope.i18nmessageid import Message
 from cpms import _
 from cpms.cases import states
 from cpms.cases.utils import local_roles
+from cpms.collaboration.dashboard import PEOPLE_INDEXES
 from cpms.collaboration.events import LeadAppointed
 from cpms.collaboration.events import PanelMemberRemoved
 from cpms.collaboration.events import PanelMembersInvited
@@ -93,7 +94,7 @@ def reindex(case) -> None:
     # plone.api's grant/revoke do not reindex security: the case and its
     # items must (dis)appear in the new member's searches at once.
     case.reindexObjectSecurity()
-    case.reindexObject(idxs=["case_people"])
+    case.reindexObject(idxs=PEOPLE_INDEXES)
 
 
 def invite(case, userids) -> list[str]:
@@ -409,7 +410,7 @@ def add_guest(case, userid: str, until) -> guests.Grant:
         grant = guests.grant_guest_access(case, userid, until)
     except guests.GuestAccessError as error:
         raise _guest_error(error) from None
-    case.reindexObject(idxs=["case_people"])
+    case.reindexObject(idxs=PEOPLE_INDEXES)
     return grant
 
 

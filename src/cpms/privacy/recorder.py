@@ -239,23 +239,35 @@ def _record_listed_cases(request, site, names, exc):
     if not found:
         return
     cases = site.get("cases")
-    if cases is None:
+    catalog = getattr(site, "portal_catalog", None)
+    if cases is None or catalog is None:
         return
     user = getSecurityManager().getUser()
     page = "/" + "/".join(names)
     channel = audit.channel_of(request)
+    # The listed cases' catalog records, not the cases: a listing of fifty
+    # cases would otherwise load fifty cases to ask the user's roles.
+    base = "/".join(cases.getPhysicalPath())
+    brains = catalog.unrestrictedSearchResults(
+        portal_type=audit.CASE_TYPE,
+        path={"query": [f"{base}/{name}" for name in found], "depth": 0},
+    )
+    userid = _userid(user)
+    # What the user holds everywhere under /cases: global roles, their
+    # groups' roles and local roles from /cases up (roles on a case go to
+    # people, never groups: cpms.cases.sharing); a case adds its own local
+    # roles, live guest and expert grants included, which its ``case_roles``
+    # record holds as ``roles_on`` would find them on the case.
+    around = set(audit.roles_on(user, cases))
     rows = []
-    for name in found:
-        case = cases.get(name)
-        if getattr(case, "portal_type", None) != audit.CASE_TYPE:
-            continue
-        case = case.__of__(cases)
+    for brain in sorted(brains, key=lambda b: b.getPath()):
+        held = set(dict(brain.case_roles or ()).get(userid, ()))
         rows.append(
             {
-                "user": _userid(user),
-                "roles": audit.roles_on(user, case),
-                "case_uid": case.UID(),
-                "case": getattr(case, "case_id", "") or case.getId(),
+                "user": userid,
+                "roles": sorted(around | held),
+                "case_uid": brain.UID,
+                "case": brain.Title or brain.getId,
                 "item": page,
                 "action": "search",
                 "channel": channel,
