@@ -21,6 +21,12 @@ Limits against broken and hostile clients (waitress, zope.ini):
   CPMS_MAX_HEADER_KB   largest request line + headers, KB; larger: 431  (64)
   CPMS_CHANNEL_TIMEOUT seconds a connection may stay silent            (30)
   CPMS_CONNECTION_LIMIT  open connections at most                      (1000)
+
+Memory (each worker thread has its own ZODB connection and object cache):
+
+  CPMS_ZODB_CACHE_OBJECTS  objects kept per connection                 (30000)
+  CPMS_ZODB_CACHE_MB   the most MB one connection's cache may hold;
+                       0 for no limit but the object count            (0)
 """
 
 import os
@@ -51,8 +57,15 @@ def settings(env=os.environ) -> dict[str, str]:
             ("CPMS_MAX_HEADER_KB", 64),
             ("CPMS_CHANNEL_TIMEOUT", 30),
             ("CPMS_CONNECTION_LIMIT", 1000),
+            ("CPMS_ZODB_CACHE_OBJECTS", 30000),
         )
     }
+    cache_mb = env.get("CPMS_ZODB_CACHE_MB") or "0"
+    if not cache_mb.isdigit():
+        sys.exit(
+            "CPMS_ZODB_CACHE_MB must be a whole number of MB (0: no limit),"
+            f" not {cache_mb!r}"
+        )
     values = {
         "max_request_body_size": str(limits["CPMS_MAX_BODY_MB"] * 1024 * 1024),
         "max_request_header_size": str(limits["CPMS_MAX_HEADER_KB"] * 1024),
@@ -60,6 +73,8 @@ def settings(env=os.environ) -> dict[str, str]:
         # Idle connections are looked for this often: a third of the timeout.
         "cleanup_interval": str(max(1, limits["CPMS_CHANNEL_TIMEOUT"] // 3)),
         "connection_limit": str(limits["CPMS_CONNECTION_LIMIT"]),
+        "cache_objects": str(limits["CPMS_ZODB_CACHE_OBJECTS"]),
+        "cache_bytes": f"{int(cache_mb)}MB",
         "backlog": "1024",
         "instance_dir": str(INSTANCE),
         "data_dir": str(data_dir),

@@ -109,12 +109,9 @@ def write_instance(home: Path) -> Path:
     data = home / "var"
     for sub in ("filestorage", "blobstorage", "log", "cache"):
         (data / sub).mkdir(parents=True)
-    values = {
-        "instance_dir": str(home),
-        "data_dir": str(data),
-        "audit_db": f"sqlite:///{data}/audit.sqlite",
-    }
-    values["storage"] = render_instance.render("storage-filestorage.conf.in", values)
+    # The defaults of a rendered instance, with the home out of the checkout.
+    values = render_instance.settings({"CPMS_DATA_DIR": str(data)})
+    values["instance_dir"] = str(home)
     etc = home / "etc"
     etc.mkdir()
     for name in ("zope.conf", "site.zcml"):
