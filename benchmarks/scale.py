@@ -63,28 +63,6 @@ PASSWORD = "bench-secret-123"  # noqa: S105 - throwaway site on loopback
 LOADER = Path(__file__).resolve().parent / "scale_load.py"
 # Adds indexes of later code to a database loaded before it (run before
 # serving a kept data directory).
-UPGRADE = """
-from AccessControl.SecurityManagement import newSecurityManager
-from Testing.makerequest import makerequest
-from zope.component.hooks import setSite
-import transaction
-import time
-
-app = makerequest(app)  # noqa: F821 - bound by zconsole
-newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
-portal = app["cpms"]
-setSite(portal)
-# A database loaded by an older checkout gets the indexes this one reads.
-setup = portal.portal_setup
-pending = [step["title"] for step in setup.listUpgrades("cpms:default")]
-if pending:
-    started = time.perf_counter()
-    setup.upgradeProfile("cpms:default")
-    transaction.commit()
-    print(f"upgraded ({'; '.join(map(str, pending))}) in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
-"""
-
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %.1f %.1f %.1f %d\\n",
@@ -283,8 +261,8 @@ def measure(work: Path, args, lua: Path) -> dict:
     """Serve ``work``'s database with runwsgi and run every scenario."""
     env = render(work, args.zodb_cache_mb)
     conf = work / "etc" / "zope.conf"
-    (work / "upgrade.py").write_text(UPGRADE)
-    zconsole(conf, work / "upgrade.py", env)
+    # A database loaded by an older checkout gets the indexes this one reads.
+    zconsole(conf, ROOT / "benchmarks" / "upgrade_scale_db.py", env)
     (work / "sample.py").write_text(SAMPLE)
     zconsole(conf, work / "sample.py", {**env, "BENCH_OUT": str(work / "sample.json")})
     facts = json.loads((work / "sample.json").read_text())
