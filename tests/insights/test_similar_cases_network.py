@@ -2,13 +2,17 @@
 catalog, kept until the catalog changes, withdrawn cases left out; and what
 ``candidate_uids`` hands the contact requests."""
 
+import pytest
 import transaction
 from plone import api
 from Products.CMFCore.indexing import processQueue
 from Products.ZCatalog.Catalog import Catalog
 
 from cpms.cases import states
+from cpms.core.roles import COORDINATOR
 from cpms.core.roles import HEALTHCARE_PROFESSIONAL
+from cpms.core.roles import PANEL_MEMBER
+from cpms.identity import guests
 from cpms.insights import similarity
 from cpms.insights.tokens import token_for
 from tests.helpers.cases import make_case
@@ -96,3 +100,57 @@ def test_at_most_twenty_hidden_cases_are_counted(portal):
     named = {token_for(one.UID(), case.UID()) for case in others}
     assert set(answer["elsewhere"]["tokens"]) <= named
     assert len(set(answer["elsewhere"]["tokens"])) == 20
+
+
+@pytest.mark.parametrize(
+    ("userid", "global_role", "local"),
+    [
+        ("sim-outsider", HEALTHCARE_PROFESSIONAL, None),
+        ("sim-member", HEALTHCARE_PROFESSIONAL, PANEL_MEMBER),
+        ("sim-coordinator", COORDINATOR, None),
+        ("sim-guest", HEALTHCARE_PROFESSIONAL, "guest"),
+    ],
+)
+def test_the_cases_shown_are_those_a_catalog_search_finds(
+    portal, monkeypatch, userid, global_role, local
+):
+    """Who may view a similar case is asked of the indexes record by record:
+    the same cases as the catalog's own permission-filtered search, and no
+    record read but those of the cases shown."""
+    acl = api.portal.get_tool("acl_users")
+    acl.userFolderAddUser(userid, "similar-2026", ["Member", global_role], [])
+    net = make_test_network(portal)
+    one = make_case(portal, network=net, hpo_terms=MICRO)
+    others = [make_case(portal, network=net, hpo_terms=MICRO) for _ in range(6)]
+    if local == PANEL_MEMBER:
+        api.user.grant_roles(username=userid, obj=others[1], roles=[PANEL_MEMBER])
+        others[1].reindexObjectSecurity()
+    elif local == "guest":
+        guests.grant_guest_access(others[4], userid)
+    processQueue()
+    candidates = similarity.candidate_uids(one)
+    assert len(candidates) == 6
+    catalog = api.portal.get_tool("portal_catalog")
+    read = []
+    original = Catalog.__getitem__
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("similar cases searched the catalog")
+
+    def counted(records, rid):
+        read.append(rid)
+        return original(records, rid)
+
+    with api.env.adopt_user(username=userid):
+        expected = {b.UID for b in catalog(UID=candidates, portal_type="Case")}
+        monkeypatch.setattr(Catalog, "__getitem__", counted)
+        # A search would union the user's postings over every case.
+        monkeypatch.setattr(Catalog, "search", no_search)
+        answer = similarity.similar_cases(one, limit=10)
+    shown = [item["uid"] for item in answer["items"]]
+    assert set(shown) == expected
+    assert shown == [uid for uid in candidates if uid in expected]
+    assert answer["elsewhere"]["count"] == 6 - len(expected)
+    assert len(read) == len(shown)
+    if local:
+        assert expected, "a case of the user's panel must be shown"

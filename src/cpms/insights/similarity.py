@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from dataclasses import field
 
 import numpy as np
+from AccessControl import getSecurityManager
+from DateTime import DateTime
 from plone import api
 from zExceptions import BadRequest
 from zope.globalrequest import getRequest
@@ -368,8 +370,9 @@ def _catalog_version(catalog):
     return (counter, length._p_serial)
 
 
-def _current(catalog, brain) -> bool:
-    """Whether ``brain`` is the record the catalog holds for its path now.
+def _current(records, rid: int) -> bool:
+    """Whether ``rid`` is the record the catalog (``records``: the ZCatalog's
+    ``Catalog``) holds for its path now.
 
     A record whose path maps to another record is left over: an indexer
     that searched the catalog while a new case was being indexed once made
@@ -378,7 +381,7 @@ def _current(catalog, brain) -> bool:
     ``tests/insights/test_catalog_records.py``). Reading such a record would
     rank a case by terms it no longer has.
     """
-    return catalog._catalog.uids.get(brain.getPath()) == brain.getRID()
+    return rid is not None and records.uids.get(records.paths.get(rid)) == rid
 
 
 def network() -> Network:
@@ -423,9 +426,7 @@ def _candidates(records) -> tuple[list[str], list[Profile]]:
     codes_of = records.getIndex("case_codes").getEntryForObject
     uids, profiles, seen = [], [], set()
     for rid in cases:
-        # A record whose path maps to another record is left over: see
-        # ``_current``.
-        if records.uids.get(records.paths.get(rid)) != rid:
+        if not _current(records, rid):
             continue
         codes = codes_of(rid)
         if not codes or state(rid) in EXCLUDED_STATES:
@@ -526,34 +527,65 @@ def _item(brain, score, profile, other, hpo) -> dict:
     }
 
 
+def _viewable(catalog):
+    """A test ``rid -> bool``: whether the current user may find the record
+    in a search, asked of the indexes record by record.
+
+    The same filter as ``catalog.searchResults`` (the user's
+    ``allowedRolesAndUsers`` tokens, guests' live grants included, and the
+    effective range unless they may see inactive content), without its
+    unions of those postings over every case: a search over the 200 most
+    similar cases cost 550 ms with an empty cache at 100,000 cases.
+    """
+    records = catalog._catalog
+    user = getSecurityManager().getUser()
+    index = records.getIndex("allowedRolesAndUsers")
+    postings = [
+        found
+        for token in catalog._listAllowedRolesAndUsers(user)
+        if (found := index._index.get(token)) is not None
+    ]
+    dates = None
+    if not catalog.allow_inactive({}):
+        dates = records.getIndex("effectiveRange")
+        now = dates._convertDateTime(DateTime())
+
+    def viewable(rid: int) -> bool:
+        if not any(rid == p if isinstance(p, int) else rid in p for p in postings):
+            return False
+        if dates is None:
+            return True
+        since, until = dates._unindex.get(rid, (None, None))
+        return (since is None or since <= now) and (until is None or now <= until)
+
+    return viewable
+
+
 def similar_cases(case, limit: int = 5, request=None) -> dict:
     """The cases most similar to ``case`` that the current user may view,
-    and how many similar ones they cannot see (named only by tokens)."""
+    and how many similar ones they cannot see (named only by tokens).
+
+    Who may view what is asked of the indexes record by record
+    (``_viewable``); only the records of the cases shown are read.
+    """
     catalog = api.portal.get_tool("portal_catalog")
+    records = catalog._catalog
     net = network()
     profile = Profile.of_case(case)
     source = case.UID()
     ranked = net.ranked(profile, exclude=source)[:CANDIDATE_MAX]
+    rid_of = records.getIndex("UID")._index.get
+    viewable = _viewable(catalog)
     items, hidden = [], []
-    chunk = 50
-    for start in range(0, len(ranked), chunk):
-        part = ranked[start : start + chunk]
-        # The user's own permissions: only cases they may view come back.
-        brains = {
-            b.UID: b
-            for b in catalog.searchResults(
-                UID=[uid for uid, _s in part], portal_type="Case"
-            )
-            if _current(catalog, b)
-        }
-        for uid, score in part:
-            brain = brains.get(uid)
-            if brain is None:
-                if len(hidden) < ELSEWHERE_MAX:
-                    hidden.append(uid)
-            elif len(items) < limit:
-                other = net.profiles[net.position[uid]]
-                items.append(_item(brain, score, profile, other, net.hpo))
+    for uid, score in ranked:
+        rid = rid_of(uid)
+        if not (_current(records, rid) and viewable(rid)):
+            if len(hidden) < ELSEWHERE_MAX:
+                hidden.append(uid)
+        elif len(items) < limit:
+            brain = records[rid].__of__(catalog)
+            other = net.profiles[net.position[uid]]
+            items.append(_item(brain, score, profile, other, net.hpo))
         if len(items) >= limit and len(hidden) >= ELSEWHERE_MAX:
             break
     return {
