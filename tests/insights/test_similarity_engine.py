@@ -86,6 +86,10 @@ def test_scores_are_normalised_and_codes_add_a_bonus():
     assert [uid for uid, _ in net.ranked(Profile(hpo=(MICROCEPHALY,)), exclude="a")][
         :1
     ] == ["b"]
+    everyone = net.ranked(Profile(hpo=(MICROCEPHALY, SEIZURE)), threshold=0.0)
+    assert len(everyone) == 4
+    first_two = net.ranked(Profile(hpo=(MICROCEPHALY, SEIZURE)), threshold=0.0, limit=2)
+    assert first_two == everyone[:2]
 
 
 def test_old_hpo_ids_count_as_their_current_term():

@@ -341,14 +341,23 @@ class Network:
                 bonus[self.by_code[key]] += ICD10_BONUS
         return np.minimum(scores + bonus, 1.0)
 
-    def ranked(self, profile: Profile, exclude: str | None = None, threshold=THRESHOLD):
-        """(uid, score) of the cases at least ``threshold`` similar, best first."""
+    def ranked(
+        self,
+        profile: Profile,
+        exclude: str | None = None,
+        threshold=THRESHOLD,
+        limit: int | None = None,
+    ):
+        """(uid, score) of the cases at least ``threshold`` similar, best
+        first; the first ``limit`` of them (all when None)."""
         scores = self.scores(profile)
         if exclude is not None and exclude in self.position:
             scores[self.position[exclude]] = -1.0
         above = np.flatnonzero(scores >= threshold)
-        # Best first; equal scores in a stable order (the catalog's).
-        order = above[np.argsort(-scores[above], kind="stable")]
+        # Best first; equal scores in a stable order (the catalog's). Only
+        # the pairs asked for are made: at 100,000 cases tens of thousands
+        # may pass the threshold.
+        order = above[np.argsort(-scores[above], kind="stable")][:limit]
         return [(self.uids[i], round(float(scores[i]), 3)) for i in order]
 
 
@@ -505,8 +514,10 @@ def candidate_uids(case) -> list[str]:
     """The cases that may be counted "elsewhere" for ``case``: the
     ``CANDIDATE_MAX`` most similar ones at or above ``THRESHOLD``, whoever
     asks (a token resolves only among these)."""
-    ranked = network().ranked(Profile.of_case(case), exclude=case.UID())
-    return [uid for uid, _score in ranked[:CANDIDATE_MAX]]
+    ranked = network().ranked(
+        Profile.of_case(case), exclude=case.UID(), limit=CANDIDATE_MAX
+    )
+    return [uid for uid, _score in ranked]
 
 
 def _item(brain, score, profile, other, hpo) -> dict:
@@ -573,7 +584,7 @@ def similar_cases(case, limit: int = 5, request=None) -> dict:
     net = network()
     profile = Profile.of_case(case)
     source = case.UID()
-    ranked = net.ranked(profile, exclude=source)[:CANDIDATE_MAX]
+    ranked = net.ranked(profile, exclude=source, limit=CANDIDATE_MAX)
     rid_of = records.getIndex("UID")._index.get
     viewable = _viewable(catalog)
     items, hidden = [], []
