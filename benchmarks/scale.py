@@ -61,8 +61,6 @@ BIN = ROOT / ".venv" / "bin"
 PASSWORD = "bench-secret-123"  # noqa: S105 - throwaway site on loopback
 
 LOADER = Path(__file__).resolve().parent / "scale_load.py"
-# Adds indexes of later code to a database loaded before it (run before
-# serving a kept data directory).
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %.1f %.1f %.1f %d\\n",
